@@ -1,0 +1,183 @@
+package fr.passerelle.pki;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * Generates the sample PKI: for each party its own CA and three end-entity certificates with separate keys,
+ * for signing ({@code sign}), encryption ({@code enc}) and TLS ({@code tls}). Every subject says SAMPLE: these
+ * keys are public and only fit tests and demonstrations.
+ *
+ * <p>Signing and TLS keys are ECDSA P-256; encryption keys are RSA 3072 so that partners can use RSA-OAEP key
+ * transport, which every CMS and XML Encryption tool supports.
+ */
+public final class SamplePkiGenerator {
+
+    /** The parties of the sample PKI: {@code fr} (this gateway) and the partners. */
+    public static final List<String> PARTIES =
+            List.of("fr", "europol", "spain", "morocco", "caribbean", "benelux", "amon");
+
+    private static final Duration CA_VALIDITY = Duration.ofDays(20 * 365);
+    private static final Duration LEAF_VALIDITY = Duration.ofDays(10 * 365);
+    private static final Duration BACKDATE = Duration.ofDays(1);
+
+    private final SecureRandom random = new SecureRandom();
+    private final Consumer<String> progress;
+
+    public SamplePkiGenerator(Consumer<String> progress) {
+        this.progress = progress;
+        BouncyCastle.provider();
+    }
+
+    /**
+     * Writes {@code DIR/<party>/{ca,sign,enc,tls}.{pem,key}} for every party. Refuses to overwrite an existing
+     * party folder unless {@code overwrite}, so that a slip of the command line cannot destroy real keys.
+     */
+    public void generate(Path outDir, List<String> parties, boolean overwrite) {
+        for (String party : parties) {
+            Path dir = outDir.resolve(party);
+            if (Files.exists(dir.resolve("ca.key")) && !overwrite) {
+                throw new PkiException(dir + " already holds keys; pass --force to replace them");
+            }
+        }
+        for (String party : parties) {
+            generateParty(outDir.resolve(party), party);
+        }
+    }
+
+    private void generateParty(Path dir, String party) {
+        try {
+            Files.createDirectories(dir);
+            Instant now = Instant.now();
+            KeyPair caKeys = ecKeyPair();
+            X500Name caName = name(party, "CA");
+            X509Certificate ca = caCertificate(caName, caKeys, now);
+            write(dir, "ca", ca, caKeys);
+
+            KeyPair signKeys = ecKeyPair();
+            write(dir, "sign", leaf(ca, caKeys, name(party, "signing"), signKeys, now,
+                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation),
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection), null), signKeys);
+
+            KeyPair encKeys = rsaKeyPair();
+            write(dir, "enc", leaf(ca, caKeys, name(party, "encryption"), encKeys, now,
+                    new KeyUsage(KeyUsage.keyEncipherment),
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection), null), encKeys);
+
+            KeyPair tlsKeys = ecKeyPair();
+            GeneralNames loopback = new GeneralNames(new GeneralName[] {
+                new GeneralName(GeneralName.dNSName, "localhost"),
+                new GeneralName(GeneralName.iPAddress,
+                        new DEROctetString(InetAddress.getByName("127.0.0.1").getAddress()))
+            });
+            write(dir, "tls", leaf(ca, caKeys, name(party, "TLS"), tlsKeys, now,
+                    new KeyUsage(KeyUsage.digitalSignature),
+                    new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth,
+                        KeyPurposeId.id_kp_clientAuth}), loopback), tlsKeys);
+            progress.accept("generated " + dir + " (ca, sign, enc, tls)");
+        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+            throw new PkiException("cannot generate the sample PKI of " + party + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static X500Name name(String party, String role) {
+        return new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "Passerelle SAMPLE PKI - test keys, do not trust")
+                .addRDN(BCStyle.OU, party)
+                .addRDN(BCStyle.CN, party + " SAMPLE " + role)
+                .build();
+    }
+
+    private X509Certificate caCertificate(X500Name name, KeyPair keys, Instant now)
+            throws GeneralSecurityException, CertIOException, OperatorCreationException {
+        JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
+                Date.from(now.minus(BACKDATE)), Date.from(now.plus(CA_VALIDITY)), name, keys.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                .addExtension(Extension.subjectKeyIdentifier, false,
+                        utils.createSubjectKeyIdentifier(keys.getPublic()));
+        return sign(builder, keys);
+    }
+
+    private X509Certificate leaf(X509Certificate ca, KeyPair caKeys, X500Name subject, KeyPair keys, Instant now,
+            KeyUsage usage, ExtendedKeyUsage extendedUsage, GeneralNames altNames)
+            throws GeneralSecurityException, CertIOException, OperatorCreationException {
+        JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca, serial(),
+                Date.from(now.minus(BACKDATE)), Date.from(now.plus(LEAF_VALIDITY)), subject, keys.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                .addExtension(Extension.keyUsage, true, usage)
+                .addExtension(Extension.extendedKeyUsage, false, extendedUsage)
+                .addExtension(Extension.subjectKeyIdentifier, false,
+                        utils.createSubjectKeyIdentifier(keys.getPublic()))
+                .addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(ca.getPublicKey()));
+        if (altNames != null) {
+            builder.addExtension(Extension.subjectAlternativeName, false, altNames);
+        }
+        return sign(builder, caKeys);
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuerKeys)
+            throws GeneralSecurityException, OperatorCreationException {
+        var signer = new JcaContentSignerBuilder("SHA256withECDSA")
+                .setProvider(BouncyCastle.provider()).build(issuerKeys.getPrivate());
+        return new JcaX509CertificateConverter().setProvider(BouncyCastle.provider())
+                .getCertificate(builder.build(signer));
+    }
+
+    private BigInteger serial() {
+        return new BigInteger(127, random).add(BigInteger.ONE);
+    }
+
+    private KeyPair ecKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), random);
+        return generator.generateKeyPair();
+    }
+
+    private KeyPair rsaKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(3072, random);
+        return generator.generateKeyPair();
+    }
+
+    private static void write(Path dir, String name, X509Certificate certificate, KeyPair keys) throws IOException {
+        Files.writeString(dir.resolve(name + ".pem"), Pem.toPem(certificate), StandardCharsets.US_ASCII);
+        Files.writeString(dir.resolve(name + ".key"), Pem.toPem(keys.getPrivate()), StandardCharsets.US_ASCII);
+    }
+}

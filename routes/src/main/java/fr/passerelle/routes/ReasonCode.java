@@ -1,0 +1,43 @@
+package fr.passerelle.routes;
+
+/**
+ * Why a message was refused. The code is stable (scripts and partners match on it); the sentence tells a person
+ * what to do about it.
+ */
+public enum ReasonCode {
+    MESSAGE_TOO_LARGE(413, "The message exceeds the size limit; split it or send large attachments separately."),
+    MALFORMED_XML(400, "The message is not well-formed XML, or uses a DOCTYPE, which is never accepted; send a plain envelope document."),
+    SCHEMA_INVALID(400, "The envelope does not conform to urn:passerelle:envelope:1; fix the element named in the detail and resend."),
+    SENDER_MISMATCH(403, "The envelope's sender is not the account that sent it; a service may only send under its own name."),
+    UNKNOWN_SENDER(403, "The message came from an account that is not a configured national service; check the queue and the credentials used."),
+    UNKNOWN_PARTNER(400, "A recipient is not a configured partner; check the recipient id against the partner list."),
+    SEAL_FAILED(500, "The message could not be signed and encrypted for the partner; check the partner's encryption certificate and our signing key."),
+    NOT_CMS(400, "The body is not a CMS AuthEnvelopedData or EnvelopedData structure in DER; seal the message as described in the README."),
+    NOT_FOR_US(400, "The message is not encrypted for any of our encryption certificates; encrypt it for the gateway's current encryption certificate."),
+    DECRYPTION_FAILED(400, "The message could not be decrypted or its integrity check failed; it may have been altered in transit. Seal it again and resend."),
+    NOT_SIGNED(400, "The decrypted content is not a CMS SignedData with exactly one signer and the content attached; sign before encrypting."),
+    SIGNATURE_INVALID(400, "The signature does not match the content; the message was altered or signed with another key than the certificate says."),
+    SIGNER_NOT_TRUSTED(403, "The signer's certificate does not chain to the sending partner's CA, or is outside its validity; sign with your own current signing key."),
+    CLIENT_NOT_PARTNER(403, "The TLS client certificate does not belong to any configured partner; connect with your partner TLS certificate."),
+    SENDER_NOT_PARTNER(403, "The envelope's sender is not the partner that sent it; a partner may only send under its own name."),
+    DUPLICATE_MESSAGE(409, "A message with this messageId was already received; it is not delivered twice. Use a new messageId for a new message."),
+    INTERNAL_ERROR(500, "The gateway could not process the message; operators have been alerted and the message is kept in quarantine.");
+
+    private final int httpStatus;
+    private final String sentence;
+
+    ReasonCode(int httpStatus, String sentence) {
+        this.httpStatus = httpStatus;
+        this.sentence = sentence;
+    }
+
+    /** The HTTP status the partner endpoint answers with when it refuses a message for this reason. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** What a person can do about it. */
+    public String sentence() {
+        return sentence;
+    }
+}

@@ -1,0 +1,189 @@
+package fr.passerelle.routes.seal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import fr.passerelle.routes.GatewayException;
+import fr.passerelle.routes.OpenSsl;
+import fr.passerelle.routes.ReasonCode;
+import fr.passerelle.routes.TestPki;
+
+/** The cms profile: round trips, interoperability with openssl in both directions, and every refusal. */
+class CmsProfileTest {
+
+    private static final byte[] PLAINTEXT =
+            "<Envelope xmlns=\"urn:passerelle:envelope:1\">sample</Envelope>".getBytes(StandardCharsets.UTF_8);
+
+    private final CmsProfile cms = new CmsProfile(Clock.systemUTC());
+    private final LocalIdentity fr = TestPki.identity("fr");
+    private final LocalIdentity spain = TestPki.identity("spain");
+    private final Partner spainAsPartner = TestPki.partner("spain");
+    private final Partner frAsPartner = TestPki.partner("fr");
+
+    @TempDir
+    Path work;
+
+    @Test
+    void sealedForSpainOpensForSpainWithFrAsSigner() {
+        byte[] sealed = cms.seal(PLAINTEXT, fr.signing(), spainAsPartner.currentEncryption());
+
+        CmsProfile.Opened opened = cms.open(sealed, spain.decryption(), frAsPartner.trustAnchors());
+
+        assertThat(opened.content()).isEqualTo(PLAINTEXT);
+        assertThat(opened.signer()).isEqualTo(fr.signing().certificate());
+    }
+
+    @Test
+    void opensslDecryptsAndVerifiesWhatWeSeal() throws Exception {
+        OpenSsl.assumePresent();
+        Files.write(work.resolve("sealed.der"), cms.seal(PLAINTEXT, fr.signing(), spainAsPartner.currentEncryption()));
+
+        OpenSsl.run(work, "cms", "-decrypt", "-inform", "DER", "-in", "sealed.der", "-binary",
+                "-recip", TestPki.dir("spain").resolve("enc.pem").toString(),
+                "-inkey", TestPki.dir("spain").resolve("enc.key").toString(), "-out", "signed.der");
+        OpenSsl.run(work, "cms", "-verify", "-inform", "DER", "-in", "signed.der", "-binary",
+                "-CAfile", TestPki.dir("fr").resolve("ca.pem").toString(), "-out", "plain.xml");
+
+        assertThat(Files.readAllBytes(work.resolve("plain.xml"))).isEqualTo(PLAINTEXT);
+    }
+
+    @Test
+    void weOpenWhatOpensslSeals() throws Exception {
+        OpenSsl.assumePresent();
+        Files.write(work.resolve("plain.xml"), PLAINTEXT);
+        sealWithOpenSsl("spain", "fr");
+
+        CmsProfile.Opened opened = cms.open(Files.readAllBytes(work.resolve("sealed.der")), fr.decryption(),
+                spainAsPartner.trustAnchors());
+
+        assertThat(opened.content()).isEqualTo(PLAINTEXT);
+        assertThat(opened.signer()).isEqualTo(TestPki.credential("spain", "sign").certificate());
+    }
+
+    /** Impersonation: Morocco signs, but the message claims to come from Spain's channel. */
+    @Test
+    void refusesASignerFromAnotherPartner() throws Exception {
+        byte[] sealed = cms.seal(PLAINTEXT, TestPki.credential("morocco", "sign"), frAsPartner.currentEncryption());
+
+        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trustAnchors()),
+                ReasonCode.SIGNER_NOT_TRUSTED);
+    }
+
+    /** Use of a certificate past its end of validity. */
+    @Test
+    void refusesAnExpiredSigner() {
+        byte[] sealed = cms.seal(PLAINTEXT, TestPki.credential("spain", "sign"), frAsPartner.currentEncryption());
+        Instant afterExpiry = TestPki.credential("spain", "sign").certificate().getNotAfter().toInstant()
+                .plus(Duration.ofDays(1));
+        CmsProfile later = new CmsProfile(Clock.fixed(afterExpiry, ZoneOffset.UTC));
+
+        assertRefused(() -> later.open(sealed, fr.decryption(), spainAsPartner.trustAnchors()),
+                ReasonCode.SIGNER_NOT_TRUSTED);
+    }
+
+    /** A key used for the wrong role: Spain's TLS key cannot stand in for its signing key. */
+    @Test
+    void refusesASignerWhoseCertificateIsForTls() {
+        byte[] sealed = cms.seal(PLAINTEXT, TestPki.credential("spain", "tls"), frAsPartner.currentEncryption());
+
+        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trustAnchors()),
+                ReasonCode.SIGNER_NOT_TRUSTED);
+    }
+
+    /** Tampering in transit: one flipped bit anywhere in the ciphertext breaks the GCM tag. */
+    @Test
+    void refusesAlteredCiphertext() {
+        byte[] sealed = cms.seal(PLAINTEXT, TestPki.credential("spain", "sign"), frAsPartner.currentEncryption());
+        sealed[sealed.length - 40] ^= 0x01;
+
+        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trustAnchors()),
+                ReasonCode.DECRYPTION_FAILED);
+    }
+
+    /** A message meant for someone else never reaches the signature step. */
+    @Test
+    void refusesAMessageNotEncryptedForUs() {
+        byte[] sealed = cms.seal(PLAINTEXT, fr.signing(), spainAsPartner.currentEncryption());
+
+        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trustAnchors()), ReasonCode.NOT_FOR_US);
+    }
+
+    /** Garbage or plaintext posted as if sealed. */
+    @Test
+    void refusesBytesThatAreNotCms() {
+        assertRefused(() -> cms.open(PLAINTEXT, fr.decryption(), spainAsPartner.trustAnchors()), ReasonCode.NOT_CMS);
+    }
+
+    /** Downgrade: unauthenticated CBC EnvelopedData instead of AES-256-GCM AuthEnvelopedData. */
+    @Test
+    void refusesUnauthenticatedEnvelopedData() throws Exception {
+        OpenSsl.assumePresent();
+        Files.write(work.resolve("plain.xml"), PLAINTEXT);
+        OpenSsl.run(work, "cms", "-encrypt", "-binary", "-in", "plain.xml", "-outform", "DER", "-aes-256-cbc",
+                "-out", "cbc.der", TestPki.dir("fr").resolve("enc.pem").toString());
+
+        byte[] cbc = Files.readAllBytes(work.resolve("cbc.der"));
+
+        assertRefused(() -> cms.open(cbc, fr.decryption(), spainAsPartner.trustAnchors()), ReasonCode.NOT_CMS);
+    }
+
+    /** Encryption without a signature proves nothing about the sender. */
+    @Test
+    void refusesEncryptedButUnsignedContent() {
+        byte[] sealed = cms.encrypt(PLAINTEXT, frAsPartner.currentEncryption());
+
+        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trustAnchors()), ReasonCode.NOT_SIGNED);
+    }
+
+    /** Content swapped under a valid signer: the digest no longer matches. */
+    @Test
+    void refusesSignedDataWhoseContentWasReplaced() {
+        byte[] signed = cms.sign(PLAINTEXT, TestPki.credential("spain", "sign"));
+        String marker = "sample";
+        int at = indexOf(signed, marker.getBytes(StandardCharsets.US_ASCII));
+        signed[at] = 'S';
+        byte[] sealed = cms.encrypt(signed, frAsPartner.currentEncryption());
+
+        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trustAnchors()),
+                ReasonCode.SIGNATURE_INVALID);
+    }
+
+    private void sealWithOpenSsl(String signer, String recipient) throws Exception {
+        Path signerDir = TestPki.dir(signer);
+        OpenSsl.run(work, "cms", "-sign", "-binary", "-nodetach", "-in", "plain.xml", "-outform", "DER",
+                "-signer", signerDir.resolve("sign.pem").toString(), "-inkey", signerDir.resolve("sign.key").toString(),
+                "-md", "sha256", "-out", "signed.der");
+        OpenSsl.run(work, "cms", "-encrypt", "-binary", "-in", "signed.der", "-outform", "DER", "-aes-256-gcm",
+                "-recip", TestPki.dir(recipient).resolve("enc.pem").toString(),
+                "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256", "-out", "sealed.der");
+    }
+
+    private static void assertRefused(Runnable action, ReasonCode reason) {
+        assertThatThrownBy(action::run).isInstanceOf(GatewayException.class)
+                .satisfies(e -> assertThat(((GatewayException) e).reason()).isEqualTo(reason));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new IllegalArgumentException("marker not found");
+    }
+}
