@@ -1,0 +1,80 @@
+package fr.passerelle.routes;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+
+import fr.passerelle.routes.audit.AuditEvent;
+import fr.passerelle.routes.audit.AuditTrail;
+import fr.passerelle.schema.envelope.Envelope;
+
+/**
+ * The error policy of the message flows, in one place. A message refused for a known reason goes, as it was
+ * received (never half-sealed), to the quarantine queue with the reason code and sentence as headers, and the
+ * audit trail says so. Anything else is not handled here: the broker transaction rolls back and the broker
+ * redelivers, then moves the message to quarantine after its maximum delivery attempts.
+ */
+public final class ErrorHandling extends RouteConfigurationBuilder {
+
+    /** The id of the outbound routes' configuration: refusals are handled by quarantine. */
+    public static final String ID = "gateway-errors";
+    /** The id of the inbound route's configuration: refusals are quarantined, then answered to the partner. */
+    public static final String INBOUND_ID = "inbound-errors";
+
+    private final AuditTrail audit;
+    private final String quarantineUri;
+
+    public ErrorHandling(AuditTrail audit, String quarantineUri) {
+        this.audit = audit;
+        this.quarantineUri = quarantineUri;
+    }
+
+    @Override
+    public void configuration() {
+        routeConfiguration(ID)
+                .onException(GatewayException.class)
+                .handled(true)
+                .useOriginalMessage()
+                .process(this::markQuarantined)
+                .to(quarantineUri).id("quarantine");
+
+        // The caller (the partner endpoint) reports and logs inbound refusals; the default handler need not.
+        routeConfiguration(INBOUND_ID)
+                .errorHandler(defaultErrorHandler().logExhausted(false))
+                .onException(GatewayException.class)
+                .handled(false)
+                .useOriginalMessage()
+                .process(this::markRefused)
+                .to(quarantineUri).id("inbound-quarantine");
+    }
+
+    private void markRefused(Exchange exchange) {
+        GatewayException failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, GatewayException.class);
+        String partner = exchange.getProperty(Headers.CLIENT_PARTNER, String.class);
+        Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
+        String messageId = envelope == null ? null : envelope.getMessageId();
+        exchange.getIn().removeHeaders("*");
+        if (messageId != null) {
+            exchange.getIn().setHeader(Headers.MESSAGE_ID, messageId);
+        }
+        exchange.getIn().setHeader(Headers.PARTNER, partner);
+        exchange.getIn().setHeader(Headers.REASON_CODE, failure.reason().name());
+        exchange.getIn().setHeader(Headers.REASON, failure.reason().sentence() + " Detail: " + failure.detail());
+        audit.record(messageId, AuditEvent.MESSAGE_REFUSED, partner, partner,
+                failure.reason().name() + ": " + failure.detail());
+    }
+
+    private void markQuarantined(Exchange exchange) {
+        GatewayException failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, GatewayException.class);
+        String messageId = exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class);
+        Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
+        if (envelope != null) {
+            messageId = envelope.getMessageId();
+            exchange.getIn().setHeader(Headers.MESSAGE_ID, messageId);
+        }
+        exchange.getIn().setHeader(Headers.REASON_CODE, failure.reason().name());
+        exchange.getIn().setHeader(Headers.REASON, failure.reason().sentence() + " Detail: " + failure.detail());
+        String actor = exchange.getProperty(Headers.BROKER_USER, "unknown", String.class);
+        audit.record(messageId, AuditEvent.MESSAGE_QUARANTINED, actor, null,
+                failure.reason().name() + ": " + failure.detail());
+    }
+}

@@ -1,0 +1,24 @@
+package fr.passerelle.routes.audit;
+
+/** What the audit trail records. The names are stable: auditors and scripts match on them. */
+public enum AuditEvent {
+    OUTBOUND_RECEIVED("a national service handed over a message"),
+    OUTBOUND_SEALED("the message was signed and encrypted for a partner"),
+    OUTBOUND_QUEUED("the sealed message was queued for the partner's channel"),
+    INBOUND_RECEIVED("a partner posted a sealed message"),
+    INBOUND_OPENED("the partner's message was decrypted and its signature verified"),
+    INBOUND_DELIVERED("the partner's message was delivered to a national service"),
+    RECEIPT_ISSUED("a signed receipt was returned to the partner"),
+    MESSAGE_REFUSED("a message was refused with a reason code"),
+    MESSAGE_QUARANTINED("a message was put in quarantine with a reason code");
+
+    private final String description;
+
+    AuditEvent(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+}

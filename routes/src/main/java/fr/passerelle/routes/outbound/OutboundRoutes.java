@@ -1,0 +1,143 @@
+package fr.passerelle.routes.outbound;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.jms.JmsMessage;
+
+import fr.passerelle.routes.ErrorHandling;
+import fr.passerelle.routes.GatewayException;
+import fr.passerelle.routes.Headers;
+import fr.passerelle.routes.Parties;
+import fr.passerelle.routes.ReasonCode;
+import fr.passerelle.routes.audit.AuditEvent;
+import fr.passerelle.routes.audit.AuditTrail;
+import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.seal.Partner;
+import fr.passerelle.routes.validate.EnvelopeReader;
+import fr.passerelle.schema.envelope.Envelope;
+import jakarta.jms.JMSException;
+
+/**
+ * Outbound flow: {@code national.<s>.out} → parse and validate → sender check → seal for each recipient →
+ * {@code partner.<p>.out}. One consumer route per national service comes from the {@code national-outbound}
+ * template; they all hand over to {@code outbound-process} within the same broker transaction, so the message
+ * is either queued for every recipient, or quarantined, or rolled back for redelivery.
+ */
+public final class OutboundRoutes extends RouteBuilder {
+
+    /** Where a service's messages are consumed; {@code {{service}}} is the template parameter. */
+    public static final String NATIONAL_OUT = "jms:queue:national.{{service}}.out?transacted=true";
+    /** Where a partner's sealed messages are queued. */
+    public static final String PARTNER_OUT = "jms:queue:partner.${exchangeProperty.passerelleTargetPartner}.out";
+
+    private final Parties parties;
+    private final EnvelopeReader reader;
+    private final CmsProfile cms;
+    private final AuditTrail audit;
+
+    public OutboundRoutes(Parties parties, EnvelopeReader reader, CmsProfile cms, AuditTrail audit) {
+        this.parties = parties;
+        this.reader = reader;
+        this.cms = cms;
+        this.audit = audit;
+    }
+
+    @Override
+    public void configure() {
+        routeTemplate("national-outbound")
+                .templateParameter("service")
+                .from(NATIONAL_OUT)
+                .routeConfigurationId(ErrorHandling.ID)
+                .setProperty(Headers.SERVICE, constant("{{service}}"))
+                .process(OutboundRoutes::readBrokerUser)
+                .to("direct:outbound");
+
+        for (String service : parties.services()) {
+            templatedRoute("national-outbound").routeId("outbound-" + service + "-receive")
+                    .parameter("service", service);
+        }
+
+        from("direct:outbound").routeId("outbound-process")
+                .routeConfigurationId(ErrorHandling.ID)
+                .process(this::validate).id("outbound-validate")
+                .process(this::checkSender).id("outbound-sender-check")
+                .process(this::seal).id("outbound-seal")
+                .split(exchangeProperty(Headers.SEALED))
+                    .process(OutboundRoutes::prepareDelivery)
+                    .toD(PARTNER_OUT).id("outbound-deliver")
+                    .process(this::auditQueued)
+                .end();
+    }
+
+    /** The broker stamps the authenticated account on every message; a client cannot forge it. */
+    private static void readBrokerUser(Exchange exchange) throws JMSException {
+        String user = null;
+        if (exchange.getIn() instanceof JmsMessage jms && jms.getJmsMessage() != null) {
+            user = jms.getJmsMessage().getStringProperty("JMSXUserID");
+        }
+        exchange.setProperty(Headers.BROKER_USER, user);
+    }
+
+    private void validate(Exchange exchange) {
+        byte[] body = exchange.getIn().getBody(byte[].class);
+        Envelope envelope = reader.read(body);
+        exchange.setProperty(Headers.ENVELOPE, envelope);
+        exchange.getIn().setHeader(Headers.MESSAGE_ID, envelope.getMessageId());
+        audit.record(envelope.getMessageId(), AuditEvent.OUTBOUND_RECEIVED, envelope.getSender(), null,
+                "from queue national." + exchange.getProperty(Headers.SERVICE, String.class) + ".out, "
+                        + body.length + " bytes, " + envelope.getMessageType());
+    }
+
+    private void checkSender(Exchange exchange) {
+        Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
+        String brokerUser = exchange.getProperty(Headers.BROKER_USER, String.class);
+        String service = exchange.getProperty(Headers.SERVICE, String.class);
+        if (!parties.isService(envelope.getSender())) {
+            throw new GatewayException(ReasonCode.UNKNOWN_SENDER,
+                    "sender '" + envelope.getSender() + "' is not a configured national service");
+        }
+        if (brokerUser == null || !brokerUser.equals(envelope.getSender()) || !envelope.getSender().equals(service)) {
+            throw new GatewayException(ReasonCode.SENDER_MISMATCH, "envelope sender '" + envelope.getSender()
+                    + "' but sent by broker account '" + brokerUser + "' on the queue of '" + service + "'");
+        }
+    }
+
+    private void seal(Exchange exchange) {
+        Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
+        List<Partner> recipients = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(envelope.getRecipients().getRecipient())) {
+            recipients.add(parties.partner(id).orElseThrow(() -> new GatewayException(ReasonCode.UNKNOWN_PARTNER,
+                    "recipient '" + id + "' is not a configured partner")));
+        }
+        byte[] plaintext = exchange.getIn().getBody(byte[].class);
+        List<SealedMessage> sealed = new ArrayList<>();
+        for (Partner partner : recipients) {
+            byte[] bytes = cms.seal(plaintext, parties.identity().signing(), partner.currentEncryption());
+            sealed.add(new SealedMessage(partner.id(), bytes));
+            audit.record(envelope.getMessageId(), AuditEvent.OUTBOUND_SEALED, "gateway", partner.id(),
+                    "cms profile, " + bytes.length + " bytes");
+        }
+        exchange.setProperty(Headers.SEALED, sealed);
+    }
+
+    private static void prepareDelivery(Exchange exchange) {
+        SealedMessage sealed = exchange.getIn().getBody(SealedMessage.class);
+        Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
+        exchange.getIn().removeHeaders("*");
+        exchange.getIn().setHeader(Headers.MESSAGE_ID, envelope.getMessageId());
+        exchange.getIn().setHeader(Headers.PARTNER, sealed.partner());
+        exchange.setProperty(Headers.TARGET_PARTNER, sealed.partner());
+        exchange.getIn().setBody(sealed.sealed());
+    }
+
+    private void auditQueued(Exchange exchange) {
+        audit.record(exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class), AuditEvent.OUTBOUND_QUEUED,
+                "gateway", exchange.getProperty(Headers.TARGET_PARTNER, String.class),
+                "partner." + exchange.getProperty(Headers.TARGET_PARTNER, String.class) + ".out");
+    }
+
+}

@@ -1,0 +1,145 @@
+package fr.passerelle.routes.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+
+import fr.passerelle.routes.ErrorHandling;
+import fr.passerelle.routes.Headers;
+import fr.passerelle.routes.ReasonCode;
+import fr.passerelle.routes.RecordingAudit;
+import fr.passerelle.routes.TestParties;
+import fr.passerelle.routes.TestPki;
+import fr.passerelle.routes.audit.AuditEvent;
+import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.validate.EnvelopeReader;
+
+/** The outbound process route with the partner queue and the quarantine replaced by mock endpoints. */
+class OutboundRoutesTest extends CamelTestSupport {
+
+    private final RecordingAudit audit = new RecordingAudit();
+    private final CmsProfile cms = new CmsProfile(Clock.systemUTC());
+
+    @Override
+    protected RoutesBuilder[] createRouteBuilders() {
+        return new RoutesBuilder[] {
+            new ErrorHandling(audit, "mock:quarantine"),
+            new OutboundRoutes(TestParties.sample(), new EnvelopeReader(64 * 1024), cms, audit)
+        };
+    }
+
+    @Override
+    public boolean isUseAdviceWith() {
+        return true;
+    }
+
+    private void start() throws Exception {
+        for (String service : TestParties.SERVICES) {
+            AdviceWith.adviceWith(context, "outbound-" + service + "-receive",
+                    route -> route.replaceFromWith("direct:national-" + service + "-out"));
+        }
+        AdviceWith.adviceWith(context, "outbound-process",
+                route -> route.weaveById("outbound-deliver").replace().to("mock:partner"));
+        context.start();
+    }
+
+    private Exchange send(byte[] body, String brokerUser, String service) {
+        return template.send("direct:outbound", exchange -> {
+            exchange.setProperty(Headers.BROKER_USER, brokerUser);
+            exchange.setProperty(Headers.SERVICE, service);
+            exchange.getIn().setBody(body);
+        });
+    }
+
+    private static byte[] sample(String name) throws Exception {
+        return Files.readAllBytes(TestPki.sample(name));
+    }
+
+    /** Sends the sample intel report as ofast; expects one sealed message for Spain that Spain can open. */
+    @Test
+    void sealsTheSampleForSpain() throws Exception {
+        start();
+        MockEndpoint partner = getMockEndpoint("mock:partner");
+        partner.expectedMessageCount(1);
+        MockEndpoint quarantine = getMockEndpoint("mock:quarantine");
+        quarantine.expectedMessageCount(0);
+        byte[] envelope = sample("intel-report-to-spain.xml");
+
+        send(envelope, "ofast", "ofast");
+
+        MockEndpoint.assertIsSatisfied(context);
+        Exchange delivered = partner.getReceivedExchanges().get(0);
+        assertThat(delivered.getIn().getHeader(Headers.PARTNER)).isEqualTo("spain");
+        byte[] sealed = delivered.getIn().getBody(byte[].class);
+        CmsProfile.Opened opened = cms.open(sealed, TestPki.identity("spain").decryption(),
+                TestPki.partner("fr").trustAnchors());
+        assertThat(opened.content()).isEqualTo(envelope);
+        assertThat(audit.events()).containsSubsequence(AuditEvent.OUTBOUND_RECEIVED, AuditEvent.OUTBOUND_SEALED,
+                AuditEvent.OUTBOUND_QUEUED);
+    }
+
+    /** Sends as douane an envelope whose sender is ofast; expects quarantine with SENDER_MISMATCH. */
+    @Test
+    void quarantinesAnEnvelopeSentUnderAnotherName() throws Exception {
+        assertQuarantined(sample("intel-report-to-spain.xml"), "douane", "ofast", ReasonCode.SENDER_MISMATCH);
+    }
+
+    /** Sends a document with an external entity; expects quarantine with MALFORMED_XML and nothing read. */
+    @Test
+    void quarantinesADocumentWithADoctype() throws Exception {
+        byte[] xxe = ("<?xml version=\"1.0\"?><!DOCTYPE e [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+                + "<Envelope xmlns=\"urn:passerelle:envelope:1\">&x;</Envelope>").getBytes(StandardCharsets.UTF_8);
+        assertQuarantined(xxe, "ofast", "ofast", ReasonCode.MALFORMED_XML);
+    }
+
+    /** Sends an envelope missing required fields; expects SCHEMA_INVALID. */
+    @Test
+    void quarantinesAnInvalidEnvelope() throws Exception {
+        byte[] invalid = new String(sample("intel-report-to-spain.xml"), StandardCharsets.UTF_8)
+                .replaceAll("<messageType>[A-Z_]+</messageType>", "<messageType>GOSSIP</messageType>")
+                .getBytes(StandardCharsets.UTF_8);
+        assertQuarantined(invalid, "ofast", "ofast", ReasonCode.SCHEMA_INVALID);
+    }
+
+    /** Sends an envelope for a partner that is not configured; expects UNKNOWN_PARTNER and nothing sent. */
+    @Test
+    void quarantinesAnEnvelopeForAnUnknownPartner() throws Exception {
+        byte[] unknown = new String(sample("intel-report-to-spain.xml"), StandardCharsets.UTF_8)
+                .replace("<recipient>spain</recipient>", "<recipient>atlantis</recipient>")
+                .getBytes(StandardCharsets.UTF_8);
+        assertQuarantined(unknown, "ofast", "ofast", ReasonCode.UNKNOWN_PARTNER);
+    }
+
+    /** Sends more than the size limit; expects MESSAGE_TOO_LARGE before any parsing. */
+    @Test
+    void quarantinesAnOversizedMessage() throws Exception {
+        assertQuarantined(new byte[64 * 1024 + 1], "ofast", "ofast", ReasonCode.MESSAGE_TOO_LARGE);
+    }
+
+    private void assertQuarantined(byte[] body, String brokerUser, String service, ReasonCode reason)
+            throws Exception {
+        start();
+        getMockEndpoint("mock:partner").expectedMessageCount(0);
+        MockEndpoint quarantine = getMockEndpoint("mock:quarantine");
+        quarantine.expectedMessageCount(1);
+
+        Exchange result = send(body, brokerUser, service);
+
+        MockEndpoint.assertIsSatisfied(context);
+        assertThat(result.getException()).isNull();
+        Exchange quarantined = quarantine.getReceivedExchanges().get(0);
+        assertThat(quarantined.getIn().getHeader(Headers.REASON_CODE)).isEqualTo(reason.name());
+        assertThat(quarantined.getIn().getHeader(Headers.REASON, String.class)).startsWith(reason.sentence());
+        assertThat(quarantined.getIn().getBody(byte[].class)).as("the original message").isEqualTo(body);
+        assertThat(audit.events()).contains(AuditEvent.MESSAGE_QUARANTINED);
+    }
+}
