@@ -14,6 +14,9 @@ public final class Headers {
     /** Why a message is in quarantine, for a person. */
     public static final String REASON = "PasserelleReason";
 
+    /** Message property the broker sets to the account that sent the message, whatever the client claimed. */
+    public static final String BROKER_SENDER_PROPERTY = "PasserelleBrokerUser";
+
     /** Exchange property: the broker account that sent the message, as the broker validated it. */
     public static final String BROKER_USER = "passerelleBrokerUser";
     /** Exchange property: the national service whose queue the message came from. */

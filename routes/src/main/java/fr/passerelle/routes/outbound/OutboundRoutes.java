@@ -73,11 +73,14 @@ public final class OutboundRoutes extends RouteBuilder {
                 .end();
     }
 
-    /** The broker stamps the authenticated account on every message; a client cannot forge it. */
+    /**
+     * The broker stamps the authenticated account on every message, overwriting what a client may have put
+     * there; it is read from the JMS message itself, not from headers that other steps could have set.
+     */
     private static void readBrokerUser(Exchange exchange) throws JMSException {
         String user = null;
         if (exchange.getIn() instanceof JmsMessage jms && jms.getJmsMessage() != null) {
-            user = jms.getJmsMessage().getStringProperty("JMSXUserID");
+            user = jms.getJmsMessage().getStringProperty(Headers.BROKER_SENDER_PROPERTY);
         }
         exchange.setProperty(Headers.BROKER_USER, user);
     }

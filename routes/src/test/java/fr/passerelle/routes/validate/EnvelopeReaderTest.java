@@ -1,0 +1,81 @@
+package fr.passerelle.routes.validate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import fr.passerelle.routes.GatewayException;
+import fr.passerelle.routes.ReasonCode;
+import fr.passerelle.routes.TestPki;
+import fr.passerelle.schema.envelope.Envelope;
+
+/** The envelope reader: valid samples bind; hostile or broken documents are refused with the right reason. */
+class EnvelopeReaderTest {
+
+    private final EnvelopeReader reader = new EnvelopeReader(1024 * 1024);
+
+    @TempDir
+    Path work;
+
+    @Test
+    void readsTheSample() throws Exception {
+        Envelope envelope = reader.read(Files.readAllBytes(TestPki.sample("intel-report-to-spain.xml")));
+
+        assertThat(envelope.getSender()).isEqualTo("ofast");
+        assertThat(envelope.getRecipients().getRecipient()).containsExactly("spain");
+    }
+
+    /** Billion laughs: nested entity expansion to exhaust memory never starts, as any DOCTYPE is refused. */
+    @Test
+    void refusesEntityExpansion() {
+        String bomb = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+                + "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">"
+                + "<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">]>"
+                + "<Envelope xmlns=\"urn:passerelle:envelope:1\">&lol3;</Envelope>";
+
+        assertRefused(bomb.getBytes(StandardCharsets.UTF_8), ReasonCode.MALFORMED_XML);
+    }
+
+    /** External entity: a document that tries to include a local file is refused and the file is never read. */
+    @Test
+    void refusesExternalEntities() throws Exception {
+        Path secret = work.resolve("secret.txt");
+        Files.writeString(secret, "TOP-SECRET-MARKER");
+        String xxe = "<?xml version=\"1.0\"?><!DOCTYPE e [<!ENTITY x SYSTEM \"" + secret.toUri() + "\">]>"
+                + "<Envelope xmlns=\"urn:passerelle:envelope:1\">&x;</Envelope>";
+
+        assertThatThrownBy(() -> reader.read(xxe.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(GatewayException.class)
+                .satisfies(e -> assertThat(((GatewayException) e).reason()).isEqualTo(ReasonCode.MALFORMED_XML))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("TOP-SECRET-MARKER"));
+    }
+
+    /** Oversized input is refused before any parsing. */
+    @Test
+    void refusesOversizedInput() {
+        assertRefused(new byte[1024 * 1024 + 1], ReasonCode.MESSAGE_TOO_LARGE);
+    }
+
+    @Test
+    void refusesEmptyAndMalformedInput() {
+        assertRefused(new byte[0], ReasonCode.MALFORMED_XML);
+        assertRefused("<Envelope".getBytes(StandardCharsets.UTF_8), ReasonCode.MALFORMED_XML);
+    }
+
+    /** Well-formed but not an envelope: another root element in another namespace. */
+    @Test
+    void refusesAnotherDocumentType() {
+        assertRefused("<invoice xmlns=\"urn:example\"/>".getBytes(StandardCharsets.UTF_8), ReasonCode.SCHEMA_INVALID);
+    }
+
+    private void assertRefused(byte[] input, ReasonCode reason) {
+        assertThatThrownBy(() -> reader.read(input)).isInstanceOf(GatewayException.class)
+                .satisfies(e -> assertThat(((GatewayException) e).reason()).isEqualTo(reason));
+    }
+}
