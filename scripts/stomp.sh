@@ -34,7 +34,17 @@ read_headers() {
   done
 }
 
-header() { local h; for h in "${headers[@]}"; do [ "${h%%:*}" = "$1" ] && { echo "${h#*:}"; return; }; done; }
+# The value of a header of the last frame, with STOMP's escapes (\c \n \r \\) decoded.
+header() {
+  local h v
+  for h in "${headers[@]}"; do
+    if [ "${h%%:*}" = "$1" ]; then
+      v=${h#*:}; v=${v//\\c/:}; v=${v//\\n/ }; v=${v//\\r/}; v=${v//\\\\/\\}
+      echo "$v"; return 0
+    fi
+  done
+  return 0
+}
 
 fail_on_error() {
   if [ "$command" = "ERROR" ]; then

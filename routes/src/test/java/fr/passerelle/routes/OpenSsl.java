@@ -1,63 +1,49 @@
 package fr.passerelle.routes;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
-
-/**
- * Runs the {@code openssl} command for interoperability tests. Tests that need it are skipped, loudly, where it
- * is missing, unless {@code PASSERELLE_REQUIRE_TOOLS} is set (CI sets it), which makes its absence a failure.
- */
+/** The {@code openssl} steps a partner would take, for interoperability tests. */
 public final class OpenSsl {
 
     private OpenSsl() {
     }
 
     public static void assumePresent() {
-        boolean present;
-        try {
-            present = new ProcessBuilder("openssl", "version").start().waitFor() == 0;
-        } catch (IOException | InterruptedException e) {
-            present = false;
-        }
-        if (!present && System.getenv("PASSERELLE_REQUIRE_TOOLS") != null) {
-            throw new AssertionError("openssl is required (PASSERELLE_REQUIRE_TOOLS is set) but not installed");
-        }
-        if (!present) {
-            System.err.println("SKIPPED: openssl is not installed; interoperability tests did not run");
-        }
-        Assumptions.assumeTrue(present, "openssl is not installed");
+        Tools.assumePresent("openssl");
     }
 
     /** Runs openssl with the arguments; fails the test with openssl's own words when it exits non-zero. */
     public static String run(Path workDir, String... args) throws IOException, InterruptedException {
-        Result result = attempt(workDir, args);
-        assertThat(result.exitCode()).as("openssl %s: %s", String.join(" ", args), result.output()).isZero();
-        return result.output();
+        return Tools.run(workDir, "openssl", args);
     }
 
-    /** Runs openssl and returns its exit code and output, whatever they are. */
-    public static Result attempt(Path workDir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add("openssl");
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("openssl did not finish within 60 s");
-        }
-        return new Result(process.exitValue(), output);
+    /**
+     * What a partner does with what we send: decrypt {@code sealed} with {@code recipient}'s sample key, then
+     * verify the signature against {@code signer}'s sample CA, writing the plaintext to {@code out}.
+     */
+    public static void decryptAndVerify(Path work, String sealed, String recipient, String signer, String out)
+            throws IOException, InterruptedException {
+        Path recipientDir = TestPki.dir(recipient);
+        run(work, "cms", "-decrypt", "-inform", "DER", "-in", sealed, "-binary",
+                "-recip", recipientDir.resolve("enc.pem").toString(),
+                "-inkey", recipientDir.resolve("enc.key").toString(), "-out", sealed + ".signed");
+        run(work, "cms", "-verify", "-inform", "DER", "-in", sealed + ".signed", "-binary",
+                "-CAfile", TestPki.dir(signer).resolve("ca.pem").toString(), "-out", out);
     }
 
-    public record Result(int exitCode, String output) {
+    /**
+     * How a partner seals for us: sign {@code in} with {@code signer}'s sample signing key, then encrypt with
+     * AES-256-GCM and RSA-OAEP-SHA256 for {@code recipient}'s encryption certificate, writing DER to {@code out}.
+     */
+    public static void signAndEncrypt(Path work, String in, String signer, String recipient, String out)
+            throws IOException, InterruptedException {
+        Path signerDir = TestPki.dir(signer);
+        run(work, "cms", "-sign", "-binary", "-nodetach", "-in", in, "-outform", "DER",
+                "-signer", signerDir.resolve("sign.pem").toString(), "-inkey", signerDir.resolve("sign.key").toString(),
+                "-md", "sha256", "-out", out + ".signed");
+        run(work, "cms", "-encrypt", "-binary", "-in", out + ".signed", "-outform", "DER", "-aes-256-gcm",
+                "-recip", TestPki.dir(recipient).resolve("enc.pem").toString(),
+                "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256", "-out", out);
     }
 }

@@ -49,11 +49,7 @@ class CmsProfileTest {
         OpenSsl.assumePresent();
         Files.write(work.resolve("sealed.der"), cms.seal(PLAINTEXT, fr.signing(), spainAsPartner.currentEncryption()));
 
-        OpenSsl.run(work, "cms", "-decrypt", "-inform", "DER", "-in", "sealed.der", "-binary",
-                "-recip", TestPki.dir("spain").resolve("enc.pem").toString(),
-                "-inkey", TestPki.dir("spain").resolve("enc.key").toString(), "-out", "signed.der");
-        OpenSsl.run(work, "cms", "-verify", "-inform", "DER", "-in", "signed.der", "-binary",
-                "-CAfile", TestPki.dir("fr").resolve("ca.pem").toString(), "-out", "plain.xml");
+        OpenSsl.decryptAndVerify(work, "sealed.der", "spain", "fr", "plain.xml");
 
         assertThat(Files.readAllBytes(work.resolve("plain.xml"))).isEqualTo(PLAINTEXT);
     }
@@ -62,7 +58,7 @@ class CmsProfileTest {
     void weOpenWhatOpensslSeals() throws Exception {
         OpenSsl.assumePresent();
         Files.write(work.resolve("plain.xml"), PLAINTEXT);
-        sealWithOpenSsl("spain", "fr");
+        OpenSsl.signAndEncrypt(work, "plain.xml", "spain", "fr", "sealed.der");
 
         CmsProfile.Opened opened = cms.open(Files.readAllBytes(work.resolve("sealed.der")), fr.decryption(),
                 spainAsPartner.trustAnchors());
@@ -157,16 +153,6 @@ class CmsProfileTest {
 
         assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trustAnchors()),
                 ReasonCode.SIGNATURE_INVALID);
-    }
-
-    private void sealWithOpenSsl(String signer, String recipient) throws Exception {
-        Path signerDir = TestPki.dir(signer);
-        OpenSsl.run(work, "cms", "-sign", "-binary", "-nodetach", "-in", "plain.xml", "-outform", "DER",
-                "-signer", signerDir.resolve("sign.pem").toString(), "-inkey", signerDir.resolve("sign.key").toString(),
-                "-md", "sha256", "-out", "signed.der");
-        OpenSsl.run(work, "cms", "-encrypt", "-binary", "-in", "signed.der", "-outform", "DER", "-aes-256-gcm",
-                "-recip", TestPki.dir(recipient).resolve("enc.pem").toString(),
-                "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256", "-out", "sealed.der");
     }
 
     private static void assertRefused(Runnable action, ReasonCode reason) {

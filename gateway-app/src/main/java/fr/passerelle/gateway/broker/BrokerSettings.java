@@ -1,0 +1,114 @@
+package fr.passerelle.gateway.broker;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What the embedded broker needs: where it listens and stores, which services and partners get queues, and the
+ * accounts. Every service, every partner and {@code admin} has a broker account of that name; the gateway has
+ * its own account besides, used over the in-VM connection only.
+ *
+ * @param host the address the TCP acceptor listens on; {@value #DEFAULT_HOST} when null
+ * @param port the port of the TCP acceptor (usually {@value #DEFAULT_PORT})
+ * @param dataDirectory parent of the journal, bindings, paging and large-messages folders
+ * @param services the national services: each gets {@code national.<s>.out} and {@code national.<s>.in}
+ * @param partners the foreign partners: each gets {@code partner.<p>.out}
+ * @param passwords password by account, for every service, every partner and {@code admin}
+ * @param gatewayUser the gateway's own account
+ * @param gatewayPassword its password
+ * @param maxDeliveryAttempts failed deliveries of a message before the broker moves it to quarantine
+ */
+public record BrokerSettings(String host, int port, Path dataDirectory, List<String> services, List<String> partners,
+        Map<String, String> passwords, String gatewayUser, String gatewayPassword, int maxDeliveryAttempts) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 61616;
+    /** The operators' account and role. */
+    public static final String ADMIN = "admin";
+    /** The role of the gateway account, whatever that account's name. */
+    public static final String GATEWAY_ROLE = "gateway";
+
+    // Ids become address names and role names: no dots, wildcards or separators may slip in.
+    private static final Pattern ACCOUNT_ID = Pattern.compile("[a-z][a-z0-9-]{1,31}");
+
+    public BrokerSettings {
+        host = host == null || host.isBlank() ? DEFAULT_HOST : host.strip();
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("broker port must be between 1 and 65535, not " + port);
+        }
+        if (dataDirectory == null) {
+            throw new IllegalArgumentException("broker data directory is missing");
+        }
+        services = ids("service", services);
+        partners = ids("partner", partners);
+        if (maxDeliveryAttempts < 1) {
+            throw new IllegalArgumentException("maxDeliveryAttempts must be at least 1, not " + maxDeliveryAttempts);
+        }
+        if (gatewayUser == null || !ACCOUNT_ID.matcher(gatewayUser).matches()) {
+            throw new IllegalArgumentException("gateway user must match " + ACCOUNT_ID + ", not '" + gatewayUser + "'");
+        }
+        if (gatewayPassword == null || gatewayPassword.isBlank()) {
+            throw new IllegalArgumentException("gateway user '" + gatewayUser + "' has no password");
+        }
+
+        if (gatewayUser.equals(ADMIN)) {
+            throw new IllegalArgumentException("the gateway user cannot be '" + ADMIN + "'");
+        }
+        // A service or partner named like a privileged role would get that role's rights.
+        Set<String> ids = new HashSet<>(List.of(ADMIN, GATEWAY_ROLE, gatewayUser));
+        for (String id : concat(services, partners)) {
+            if (!ids.add(id)) {
+                throw new IllegalArgumentException("'" + id + "' is declared twice or is reserved (" + ADMIN + ", "
+                        + GATEWAY_ROLE + ", the gateway user): services and partners need distinct ids");
+            }
+        }
+        if (passwords == null) {
+            throw new IllegalArgumentException("broker passwords are missing");
+        }
+        Map<String, String> known = new HashMap<>();
+        for (String id : concat(services, partners, List.of(ADMIN))) {
+            String password = passwords.get(id);
+            if (password == null || password.isBlank()) {
+                throw new IllegalArgumentException("broker account '" + id + "' has no password");
+            }
+            known.put(id, password);
+        }
+        if (passwords.containsKey(gatewayUser)) {
+            throw new IllegalArgumentException("the password of the gateway account '" + gatewayUser
+                    + "' is set by the gateway, not among the broker passwords");
+        }
+        // Entries for accounts that do not exist here are dropped rather than turned into accounts.
+        passwords = Map.copyOf(known);
+    }
+
+    /** Never shows a password. */
+    @Override
+    public String toString() {
+        return "BrokerSettings[host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory
+                + ", services=" + services + ", partners=" + partners + ", gatewayUser=" + gatewayUser
+                + ", maxDeliveryAttempts=" + maxDeliveryAttempts + "]";
+    }
+
+    private static List<String> ids(String kind, List<String> ids) {
+        if (ids == null || ids.isEmpty()) {
+            throw new IllegalArgumentException("at least one " + kind + " is needed");
+        }
+        for (String id : ids) {
+            if (id == null || !ACCOUNT_ID.matcher(id).matches()) {
+                throw new IllegalArgumentException(kind + " id must match " + ACCOUNT_ID + ", not '" + id + "'");
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        return Arrays.stream(lists).flatMap(List::stream).toList();
+    }
+}

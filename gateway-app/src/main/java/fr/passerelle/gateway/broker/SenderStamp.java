@@ -1,0 +1,46 @@
+package fr.passerelle.gateway.broker;
+
+import org.apache.activemq.artemis.api.core.ICoreMessage;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+
+import fr.passerelle.routes.Headers;
+
+/**
+ * What the broker imposes on every message it accepts, whatever the client wrote: the account that authenticated
+ * the sending session, under {@value #PROPERTY} (read by the routes) and as the validated user
+ * ({@code JMSXUserID} for a core JMS consumer); and durability.
+ *
+ * <p>AMQP needs care. Artemis keeps AMQP messages in their own encoding: it ignores populate-validated-user for
+ * them, turns the AMQP {@code user-id} (set freely by the sender) into {@code JMSXUserID} for core consumers, and
+ * does not persist a property changed in place, so a forged one would be back after a restart. A broker property
+ * is persisted beside the message and applied last when it is converted for a core consumer, so it wins.
+ *
+ * <p>Durability: STOMP and MQTT QoS 0 messages are non-persistent unless the client asks otherwise, and would
+ * vanish with a broker restart. Every queue here is a hand-over point that must survive one.
+ */
+final class SenderStamp implements ActiveMQServerMessagePlugin {
+
+    /** The message property holding the authenticated sender account. */
+    static final String PROPERTY = Headers.BROKER_SENDER_PROPERTY;
+
+    @Override
+    public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct,
+            boolean noAutoCreateQueue) {
+        message.setDurable(true);
+        message.removeProperty(PROPERTY);
+        String user = session.getValidatedUser();
+        if (user == null) {
+            return;
+        }
+        if (message instanceof ICoreMessage) {
+            message.putStringProperty(PROPERTY, user);
+        } else {
+            message.setBrokerProperty(Message.HDR_VALIDATED_USER, user);
+            message.setBrokerProperty(SimpleString.of(PROPERTY), user);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package fr.passerelle.gateway.config;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.spi.IdempotentRepository;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jms.connection.CachingConnectionFactory;
+import org.springframework.jms.connection.JmsTransactionManager;
+
+import fr.passerelle.gateway.broker.BrokerSettings;
+import fr.passerelle.gateway.broker.EmbeddedBroker;
+import fr.passerelle.routes.ErrorHandling;
+import fr.passerelle.routes.Parties;
+import fr.passerelle.routes.audit.AuditTrail;
+import fr.passerelle.routes.inbound.InboundRoutes;
+import fr.passerelle.routes.inbound.Receipts;
+import fr.passerelle.routes.outbound.OutboundRoutes;
+import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.validate.EnvelopeReader;
+import jakarta.jms.ConnectionFactory;
+
+/**
+ * The embedded broker, the gateway's own connection to it, and the Camel routes. The gateway connects in-VM
+ * with an internal account whose password is drawn at random at every start and never leaves the process.
+ */
+@Configuration(proxyBeanMethods = false)
+class MessagingConfiguration {
+
+    static final String GATEWAY_USER = "gateway";
+    static final String QUARANTINE = "jms:queue:gateway.quarantine";
+
+    private final String gatewayPassword = randomSecret();
+
+    @Bean(initMethod = "start", destroyMethod = "stop")
+    EmbeddedBroker embeddedBroker(PasserelleProperties properties) {
+        PasserelleProperties.Broker broker = properties.broker();
+        List<String> accounts = new ArrayList<>(properties.services());
+        accounts.addAll(properties.partners().keySet());
+        accounts.add("admin");
+        for (String account : accounts) {
+            String password = broker.passwords().get(account);
+            if (password == null || password.isBlank()) {
+                throw new InvalidConfigurationException("passerelle.broker.passwords." + account,
+                        "every service, partner and admin needs a broker password");
+            }
+        }
+        return new EmbeddedBroker(new BrokerSettings(broker.host(), broker.port(), broker.dataDirectory(),
+                properties.services(), List.copyOf(properties.partners().keySet()), broker.passwords(),
+                GATEWAY_USER, gatewayPassword, broker.maxDeliveryAttempts()));
+    }
+
+    @Bean(destroyMethod = "destroy")
+    CachingConnectionFactory connectionFactory(EmbeddedBroker broker) {
+        ActiveMQConnectionFactory inVm = new ActiveMQConnectionFactory(broker.inVmUrl(), GATEWAY_USER, gatewayPassword);
+        CachingConnectionFactory caching = new CachingConnectionFactory(inVm);
+        caching.setSessionCacheSize(10);
+        return caching;
+    }
+
+    /** Local broker transactions: a message consumed is committed together with what the route sent. */
+    @Bean("jms")
+    JmsComponent jms(ConnectionFactory connectionFactory) {
+        JmsComponent jms = JmsComponent.jmsComponentTransacted(connectionFactory,
+                new JmsTransactionManager(connectionFactory));
+        jms.setTransacted(false);
+        jms.setCacheLevelName("CACHE_CONSUMER");
+        return jms;
+    }
+
+    @Bean
+    ErrorHandling errorHandling(AuditTrail audit) {
+        return new ErrorHandling(audit, QUARANTINE);
+    }
+
+    @Bean
+    OutboundRoutes outboundRoutes(Parties parties, EnvelopeReader reader, CmsProfile cms, AuditTrail audit) {
+        return new OutboundRoutes(parties, reader, cms, audit);
+    }
+
+    @Bean
+    InboundRoutes inboundRoutes(Parties parties, EnvelopeReader reader, CmsProfile cms,
+            IdempotentRepository inboundReplays, AuditTrail audit, Clock clock) {
+        Receipts receipts = new Receipts(cms, parties.identity().signing(), parties.identity().id());
+        return new InboundRoutes(parties, reader, cms, receipts, inboundReplays, audit, clock);
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

@@ -1,0 +1,70 @@
+package fr.passerelle.gateway.config;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import fr.passerelle.pki.PkiException;
+import fr.passerelle.routes.Parties;
+import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.seal.LocalIdentity;
+import fr.passerelle.routes.seal.Partner;
+import fr.passerelle.routes.seal.PartyDirectory;
+import fr.passerelle.routes.validate.EnvelopeReader;
+
+/** Loads our keys and the partners' certificates at start; a missing or bad file names its configuration key. */
+@Configuration(proxyBeanMethods = false)
+class PartiesConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    Parties parties(PasserelleProperties properties) {
+        LocalIdentity identity = load("passerelle.identity.directory",
+                () -> PartyDirectory.identity(properties.identity().id(), properties.identity().directory()));
+        Map<String, Partner> partners = new LinkedHashMap<>();
+        properties.partners().forEach((id, partner) -> {
+            if (!id.matches(PasserelleProperties.PARTY_ID)) {
+                throw new InvalidConfigurationException("passerelle.partners." + id,
+                        "a partner id must match " + PasserelleProperties.PARTY_ID);
+            }
+            partners.put(id, load("passerelle.partners." + id + ".directory",
+                    () -> PartyDirectory.partner(id, partner.directory())));
+        });
+        if (!properties.services().contains(properties.defaultService())) {
+            throw new InvalidConfigurationException("passerelle.default-service",
+                    "'" + properties.defaultService() + "' is not one of passerelle.services " + properties.services());
+        }
+        for (String service : properties.services()) {
+            if (partners.containsKey(service)) {
+                throw new InvalidConfigurationException("passerelle.services",
+                        "'" + service + "' is both a national service and a partner");
+            }
+        }
+        return new Parties(identity, partners, properties.services(), properties.defaultService());
+    }
+
+    @Bean
+    CmsProfile cmsProfile(Clock clock) {
+        return new CmsProfile(clock);
+    }
+
+    @Bean
+    EnvelopeReader envelopeReader(PasserelleProperties properties) {
+        return new EnvelopeReader(properties.maxMessageBytes());
+    }
+
+    private static <T> T load(String key, java.util.function.Supplier<T> loader) {
+        try {
+            return loader.get();
+        } catch (PkiException | IllegalArgumentException e) {
+            throw new InvalidConfigurationException(key, e.getMessage());
+        }
+    }
+}

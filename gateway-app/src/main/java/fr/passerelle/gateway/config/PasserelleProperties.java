@@ -1,0 +1,82 @@
+package fr.passerelle.gateway.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+/**
+ * Everything under {@code passerelle.*}. Validated at start: a wrong value stops the gateway with a message
+ * naming the key.
+ *
+ * @param identity who this gateway is and where its keys are
+ * @param partners the partners, by id; each one's folder holds its CA and encryption certificates
+ * @param services the national services that may send and receive through the gateway
+ * @param defaultService the service that receives partner messages addressed to no known service
+ * @param maxMessageBytes the largest envelope or sealed message accepted, in bytes
+ * @param broker the embedded message broker
+ */
+@Validated
+@ConfigurationProperties("passerelle")
+public record PasserelleProperties(
+        @Valid @NotNull Identity identity,
+        @NotEmpty Map<String, @Valid Partner> partners,
+        @NotEmpty List<@Pattern(regexp = PARTY_ID) String> services,
+        @DefaultValue("ofast") @Pattern(regexp = PARTY_ID) String defaultService,
+        @DefaultValue("10485760") @Min(1024) @Max(104857600) int maxMessageBytes,
+        @Valid @NotNull Broker broker) {
+
+    /** What a party id looks like: the same rule as the envelope schema. */
+    public static final String PARTY_ID = "[a-z][a-z0-9-]{1,31}";
+
+    /**
+     * This gateway's identity.
+     *
+     * @param id our party id, as partners know us
+     * @param directory folder with {@code ca.pem}, {@code sign.pem/key}, {@code enc.pem/key}, {@code tls.pem/key}
+     */
+    public record Identity(@DefaultValue("fr") @Pattern(regexp = PARTY_ID) String id, @NotNull Path directory) {
+    }
+
+    /**
+     * One partner.
+     *
+     * @param directory folder with the partner's {@code ca.pem} (trust anchors for its signing and TLS
+     *     certificates) and {@code enc.pem} (the certificate we encrypt for)
+     */
+    public record Partner(@NotNull Path directory) {
+    }
+
+    /**
+     * The embedded broker.
+     *
+     * @param host the address the broker's TCP acceptor listens on
+     * @param port the port of the TCP acceptor, speaking CORE, AMQP 1.0, STOMP and MQTT
+     * @param dataDirectory where the broker journal lives
+     * @param maxDeliveryAttempts deliveries of a message the gateway cannot process before it goes to quarantine
+     * @param passwords broker account passwords, by account: every service and partner id, and {@code admin}
+     */
+    public record Broker(
+            @DefaultValue("127.0.0.1") @NotEmpty String host,
+            @DefaultValue("61616") @Min(0) @Max(65535) int port,
+            @DefaultValue("data/broker") @NotNull Path dataDirectory,
+            @DefaultValue("5") @Min(1) @Max(100) int maxDeliveryAttempts,
+            @NotEmpty Map<String, String> passwords) {
+
+        @Override
+        public String toString() {
+            return "Broker[host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory
+                    + ", maxDeliveryAttempts=" + maxDeliveryAttempts + ", accounts=" + passwords.keySet() + "]";
+        }
+    }
+}

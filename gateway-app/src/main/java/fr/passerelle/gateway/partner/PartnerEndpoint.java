@@ -1,0 +1,105 @@
+package fr.passerelle.gateway.partner;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import fr.passerelle.gateway.config.PasserelleProperties;
+import fr.passerelle.routes.GatewayException;
+import fr.passerelle.routes.Headers;
+import fr.passerelle.routes.ReasonCode;
+import fr.passerelle.routes.audit.AuditEvent;
+import fr.passerelle.routes.audit.AuditTrail;
+import fr.passerelle.routes.inbound.InboundRoutes;
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * {@code POST /partner/v1/messages}: a partner posts a sealed message over mutual TLS and gets 202 with our
+ * signed receipt (DER CMS SignedData), or a 4xx with a JSON body carrying the reason code.
+ */
+@RestController
+@RequestMapping("/partner/v1")
+class PartnerEndpoint {
+
+    static final MediaType PKCS7 = MediaType.parseMediaType("application/pkcs7-mime");
+    private static final Logger LOG = LoggerFactory.getLogger(PartnerEndpoint.class);
+
+    private final ProducerTemplate producer;
+    private final PartnerIdentifier identifier;
+    private final AuditTrail audit;
+    private final int maxBytes;
+
+    PartnerEndpoint(ProducerTemplate producer, PartnerIdentifier identifier, AuditTrail audit,
+            PasserelleProperties properties) {
+        this.producer = producer;
+        this.identifier = identifier;
+        this.audit = audit;
+        this.maxBytes = properties.maxMessageBytes();
+    }
+
+    @PostMapping("/messages")
+    ResponseEntity<?> receive(HttpServletRequest request) throws IOException {
+        X509Certificate[] chain = (X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate");
+        String partner = identifier.identify(chain).orElse(null);
+        if (partner == null) {
+            String subject = chain == null || chain.length == 0 ? "no certificate"
+                    : chain[0].getSubjectX500Principal().getName();
+            return refusedBeforeRoute(subject, null, new GatewayException(ReasonCode.CLIENT_NOT_PARTNER,
+                    "the TLS client certificate does not identify exactly one configured partner"));
+        }
+        byte[] sealed = readLimited(request.getInputStream());
+        if (sealed == null) {
+            return refusedBeforeRoute(partner, partner,
+                    new GatewayException(ReasonCode.MESSAGE_TOO_LARGE, "the limit is " + maxBytes + " bytes"));
+        }
+        Exchange exchange = producer.send(InboundRoutes.ENTRY, ex -> {
+            ex.setProperty(Headers.CLIENT_PARTNER, partner);
+            ex.getIn().setBody(sealed);
+        });
+        Exception failure = exchange.getException();
+        if (failure instanceof GatewayException refused) {
+            return refusal(refused);
+        }
+        if (failure != null) {
+            LOG.error("inbound message from {} failed", partner, failure);
+            return refusal(new GatewayException(ReasonCode.INTERNAL_ERROR, null));
+        }
+        return ResponseEntity.status(HttpStatus.ACCEPTED).contentType(PKCS7)
+                .header(Headers.MESSAGE_ID, exchange.getMessage().getHeader(Headers.MESSAGE_ID, String.class))
+                .body(exchange.getMessage().getBody(byte[].class));
+    }
+
+    /** Refused before the inbound route saw it: nothing to quarantine, but the audit trail still says so. */
+    private ResponseEntity<Map<String, String>> refusedBeforeRoute(String actor, String partner,
+            GatewayException refused) {
+        audit.record(null, AuditEvent.MESSAGE_REFUSED, actor, partner,
+                refused.reason().name() + ": " + refused.detail());
+        return refusal(refused);
+    }
+
+    private byte[] readLimited(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(maxBytes + 1);
+        return bytes.length > maxBytes ? null : bytes;
+    }
+
+    private static ResponseEntity<Map<String, String>> refusal(GatewayException refused) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("reasonCode", refused.reason().name());
+        body.put("reason", refused.reason().sentence());
+        body.put("detail", refused.detail());
+        return ResponseEntity.status(refused.reason().httpStatus()).contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+}

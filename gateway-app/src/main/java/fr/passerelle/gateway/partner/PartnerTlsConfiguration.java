@@ -1,0 +1,84 @@
+package fr.passerelle.gateway.partner;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundleKey;
+import org.springframework.boot.ssl.SslOptions;
+import org.springframework.boot.ssl.SslStoreBundle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import fr.passerelle.gateway.config.InvalidConfigurationException;
+import fr.passerelle.gateway.config.PasserelleProperties;
+import fr.passerelle.pki.Pem;
+import fr.passerelle.pki.PkiException;
+import fr.passerelle.routes.Parties;
+import fr.passerelle.routes.seal.Credential;
+import fr.passerelle.routes.seal.Partner;
+import fr.passerelle.routes.seal.PartyDirectory;
+
+/**
+ * The TLS of the partner endpoint, as the SSL bundle {@value #BUNDLE} that {@code server.ssl.bundle} names: our
+ * TLS key and certificate, the partners' CAs as the only trusted issuers of client certificates, TLS 1.3 and 1.2
+ * with forward-secret AEAD suites only.
+ */
+@Configuration(proxyBeanMethods = false)
+class PartnerTlsConfiguration {
+
+    static final String BUNDLE = "partner-endpoint";
+
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    static final String[] CIPHERS = {
+        "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"
+    };
+
+    private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
+
+    @Bean
+    SslBundleRegistrar partnerEndpointBundle(PasserelleProperties properties, Parties parties) {
+        return registry -> registry.registerBundle(BUNDLE, bundle(properties, parties));
+    }
+
+    private static SslBundle bundle(PasserelleProperties properties, Parties parties) {
+        try {
+            Credential tls;
+            List<X509Certificate> ourChain;
+            try {
+                tls = PartyDirectory.credential(properties.identity().directory(), "tls");
+                ourChain = Pem.readCertificates(PartyDirectory.required(properties.identity().directory(), "ca.pem"));
+            } catch (PkiException e) {
+                throw new InvalidConfigurationException("passerelle.identity.directory", e.getMessage());
+            }
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(null, null);
+            Certificate[] chain = new Certificate[1 + ourChain.size()];
+            chain[0] = tls.certificate();
+            for (int i = 0; i < ourChain.size(); i++) {
+                chain[i + 1] = ourChain.get(i);
+            }
+            keyStore.setKeyEntry("tls", tls.key(), IN_MEMORY_PASSWORD, chain);
+
+            KeyStore trustStore = KeyStore.getInstance("PKCS12");
+            trustStore.load(null, null);
+            for (Partner partner : parties.partners().values()) {
+                for (int i = 0; i < partner.trustAnchors().size(); i++) {
+                    trustStore.setCertificateEntry(partner.id() + "-ca-" + i, partner.trustAnchors().get(i));
+                }
+            }
+            return SslBundle.of(SslStoreBundle.of(keyStore, new String(IN_MEMORY_PASSWORD), trustStore),
+                    SslBundleKey.of(new String(IN_MEMORY_PASSWORD), "tls"), SslOptions.of(CIPHERS, PROTOCOLS));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build the partner endpoint TLS configuration", e);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package fr.passerelle.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+import javax.net.ssl.SSLException;
+
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import fr.passerelle.routes.OpenSsl;
+import fr.passerelle.routes.TestPki;
+import fr.passerelle.routes.inbound.Receipts;
+import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.schema.Schemas;
+import fr.passerelle.schema.receipt.Receipt;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+
+/**
+ * The whole gateway on its embedded defaults (broker, database, partner endpoint), driven from outside as
+ * national services and partners would: AMQP clients on the broker, HTTPS with client certificates.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability
+class GatewayEndToEndTest {
+
+    private static int brokerPort;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        brokerPort = GatewayTestSupport.register(registry, "e2e");
+    }
+
+    @LocalServerPort
+    int partnerPort;
+
+    @LocalManagementPort
+    int managementPort;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @TempDir
+    Path work;
+
+    private final CmsProfile cms = new CmsProfile(Clock.systemUTC());
+
+    /** ofast sends the sample over AMQP; expects Spain to receive, over AMQP, bytes it opens to that sample. */
+    @Test
+    void outboundSampleReachesSpainSealed() throws Exception {
+        byte[] envelope = Files.readAllBytes(TestPki.sample("intel-report-to-spain.xml"));
+
+        sendAmqp("ofast", "national.ofast.out", envelope);
+        byte[] sealed = receiveBytes("spain", "partner.spain.out");
+
+        CmsProfile.Opened opened = cms.open(sealed, TestPki.identity("spain").decryption(),
+                TestPki.partner("fr").trustAnchors());
+        assertThat(opened.content()).isEqualTo(envelope);
+        assertThat(auditEvents(messageIdOf(envelope))).contains("OUTBOUND_RECEIVED", "OUTBOUND_SEALED",
+                "OUTBOUND_QUEUED");
+    }
+
+    /** Same flow, checked by openssl: Spain's key decrypts, fr's CA verifies, the plaintext is the envelope. */
+    @Test
+    void opensslOpensWhatLandsOnPartnerSpainOut() throws Exception {
+        OpenSsl.assumePresent();
+        byte[] envelope = Files.readAllBytes(TestPki.sample("intel-report-to-spain.xml"));
+        sendAmqp("ofast", "national.ofast.out", envelope);
+        Files.write(work.resolve("sealed.der"), receiveBytes("spain", "partner.spain.out"));
+
+        OpenSsl.decryptAndVerify(work, "sealed.der", "spain", "fr", "plain.xml");
+
+        assertThat(Files.readAllBytes(work.resolve("plain.xml"))).isEqualTo(envelope);
+    }
+
+    /** douane sends an envelope whose sender is ofast; expects quarantine with SENDER_MISMATCH, audited. */
+    @Test
+    void envelopeUnderAnotherServicesNameIsQuarantined() throws Exception {
+        String envelope = Files.readString(TestPki.sample("intel-report-to-spain.xml"));
+
+        sendAmqp("douane", "national.douane.out", envelope.getBytes(StandardCharsets.UTF_8));
+        Message quarantined = receive("admin", "gateway.quarantine");
+
+        assertThat(quarantined.getStringProperty("PasserelleReasonCode")).isEqualTo("SENDER_MISMATCH");
+        assertThat(quarantined.getStringProperty("PasserelleReason")).contains("under its own name");
+    }
+
+    /** Spain posts a message sealed for fr over mutual TLS; expects 202, a signed receipt, delivery to ofast. */
+    @Test
+    void inboundFromSpainReachesOfastWithReceipt() throws Exception {
+        byte[] envelope = Files.readAllBytes(TestPki.sample("intel-report-from-spain.xml"));
+        byte[] sealed = cms.seal(envelope, TestPki.credential("spain", "sign"), TestPki.partner("fr").currentEncryption());
+
+        HttpResponse<byte[]> response = post("spain", sealed);
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        Receipt receipt = (Receipt) Schemas.jaxbContext().createUnmarshaller().unmarshal(new ByteArrayInputStream(
+                cms.verify(response.body(), TestPki.partner("fr").trustAnchors()).content()));
+        assertThat(receipt.getSha256()).isEqualTo(Receipts.sha256Hex(sealed));
+        TextMessage delivered = (TextMessage) receive("ofast", "national.ofast.in");
+        assertThat(delivered.getText()).isEqualTo(new String(envelope, StandardCharsets.UTF_8));
+        assertThat(auditEvents("992ff21b-371f-4039-94db-124e3e6f7d03"))
+                .contains("INBOUND_DELIVERED", "RECEIPT_ISSUED");
+
+        HttpResponse<byte[]> again = post("spain", sealed);
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(new String(again.body(), StandardCharsets.UTF_8)).contains("\"reasonCode\":\"DUPLICATE_MESSAGE\"");
+    }
+
+    /** Morocco's TLS certificate with a message signed by Spain; expects 403 SIGNER_NOT_TRUSTED. */
+    @Test
+    void moroccoCannotPostWhatSpainSigned() throws Exception {
+        String envelope = Files.readString(TestPki.sample("intel-report-from-spain.xml"))
+                .replace("992ff21b-371f-4039-94db-124e3e6f7d03", "992ff21b-371f-4039-94db-124e3e6f7d04");
+        byte[] sealed = cms.seal(envelope.getBytes(StandardCharsets.UTF_8), TestPki.credential("spain", "sign"),
+                TestPki.partner("fr").currentEncryption());
+
+        HttpResponse<byte[]> response = post("morocco", sealed);
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("SIGNER_NOT_TRUSTED");
+    }
+
+    /** A client without a certificate does not get past the TLS handshake. */
+    @Test
+    void clientWithoutCertificateIsRefused() {
+        assertThatThrownBy(() -> TlsClients.anonymous().send(request(new byte[] {1}),
+                HttpResponse.BodyHandlers.ofByteArray()))
+                .isInstanceOfAny(SSLException.class, java.io.IOException.class);
+    }
+
+    /** Health reports UP with the broker and the database, and Prometheus metrics are served. */
+    @Test
+    void healthAndMetrics() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"jms\"").contains("\"db\"");
+        var metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+    }
+
+    private HttpResponse<byte[]> post(String party, byte[] body) throws Exception {
+        return TlsClients.as(party).send(request(body), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpRequest request(byte[] body) {
+        return HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + partnerPort + "/partner/v1/messages"))
+                .header("Content-Type", "application/pkcs7-mime")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    private static String messageIdOf(byte[] envelope) {
+        String text = new String(envelope, StandardCharsets.UTF_8);
+        return text.substring(text.indexOf("<messageId>") + 11, text.indexOf("</messageId>"));
+    }
+
+    private List<String> auditEvents(String messageId) {
+        return jdbc.queryForList("select event from audit_record where message_id = ? order by seq", String.class,
+                messageId);
+    }
+
+    private void sendAmqp(String user, String queue, byte[] body) throws Exception {
+        try (Connection connection = amqp().createConnection(user, "sample-" + user)) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            BytesMessage message = session.createBytesMessage();
+            message.writeBytes(body);
+            session.createProducer(session.createQueue(queue)).send(message);
+        }
+    }
+
+    private byte[] receiveBytes(String user, String queue) throws Exception {
+        BytesMessage message = (BytesMessage) receive(user, queue);
+        byte[] bytes = new byte[(int) message.getBodyLength()];
+        message.readBytes(bytes);
+        return bytes;
+    }
+
+    private Message receive(String user, String queue) throws Exception {
+        try (Connection connection = amqp().createConnection(user, "sample-" + user)) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+            Message message = consumer.receive(20_000);
+            assertThat(message).as("a message on %s within 20 s", queue).isNotNull();
+            return message;
+        }
+    }
+
+    private static JmsConnectionFactory amqp() {
+        return new JmsConnectionFactory("amqp://127.0.0.1:" + brokerPort);
+    }
+}

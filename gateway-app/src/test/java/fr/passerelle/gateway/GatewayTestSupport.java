@@ -1,0 +1,44 @@
+package fr.passerelle.gateway;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * What every Boot test of the gateway shares: a free broker port, a throw-away data folder and an in-memory
+ * database, so that tests never touch ./data/ nor the default ports of a gateway running beside them.
+ */
+public final class GatewayTestSupport {
+
+    private GatewayTestSupport() {
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Registers ports and storage for one test application context; returns the broker port. */
+    public static int register(DynamicPropertyRegistry registry, String name) {
+        int brokerPort = freePort();
+        Path data;
+        try {
+            data = Files.createTempDirectory("passerelle-" + name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        registry.add("passerelle.broker.port", () -> brokerPort);
+        registry.add("passerelle.broker.data-directory", () -> data.resolve("broker").toString());
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+        registry.add("server.port", () -> 0);
+        registry.add("management.server.port", () -> 0);
+        return brokerPort;
+    }
+}

@@ -1,0 +1,66 @@
+package fr.passerelle.gateway.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class BrokerSettingsTest {
+
+    private static final Path DATA = Path.of("data/broker");
+
+    /** The sample settings are accepted, and a missing host means loopback. */
+    @Test
+    void sampleSettingsAreAccepted() {
+        BrokerSettings settings = new BrokerSettings(null, 61616, DATA, List.of("ofast"), List.of("spain"),
+                passwords("ofast", "spain", "admin"), "gateway", "secret", 5);
+
+        assertThat(settings.host()).isEqualTo(BrokerSettings.DEFAULT_HOST);
+        assertThat(settings.passwords()).containsOnlyKeys("ofast", "spain", "admin");
+    }
+
+    /** An account without a password is named in the refusal. */
+    @Test
+    void accountWithoutPasswordIsRefused() {
+        assertThatThrownBy(() -> new BrokerSettings("127.0.0.1", 61616, DATA, List.of("ofast"), List.of("spain"),
+                passwords("ofast", "admin"), "gateway", "secret", 5))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("broker account 'spain' has no password");
+    }
+
+    /** A service or partner cannot take a privileged name, nor an id that would act as an address wildcard. */
+    @Test
+    void reservedOrMalformedIdsAreRefused() {
+        assertThatThrownBy(() -> new BrokerSettings("127.0.0.1", 61616, DATA, List.of("ofast", "gateway"),
+                List.of("spain"), passwords("ofast", "gateway", "spain", "admin"), "gateway", "secret", 5))
+                .hasMessageContaining("'gateway' is declared twice or is reserved");
+        assertThatThrownBy(() -> new BrokerSettings("127.0.0.1", 61616, DATA, List.of("ofast"), List.of("admin"),
+                passwords("ofast", "admin"), "gateway", "secret", 5))
+                .hasMessageContaining("'admin' is declared twice or is reserved");
+        assertThatThrownBy(() -> new BrokerSettings("127.0.0.1", 61616, DATA, List.of("ofast.#"), List.of("spain"),
+                passwords("ofast.#", "spain", "admin"), "gateway", "secret", 5))
+                .hasMessageContaining("service id must match");
+    }
+
+    /** Printing the settings never prints a password. */
+    @Test
+    void toStringHidesPasswords() {
+        BrokerSettings settings = new BrokerSettings("127.0.0.1", 61616, DATA, List.of("ofast"), List.of("spain"),
+                passwords("ofast", "spain", "admin"), "gateway", "gateway-secret", 5);
+
+        assertThat(settings.toString()).doesNotContain("sample-", "gateway-secret").contains("ofast", "spain");
+    }
+
+    private static Map<String, String> passwords(String... accounts) {
+        Map<String, String> passwords = new HashMap<>();
+        for (String account : accounts) {
+            passwords.put(account, "sample-" + account);
+        }
+        return passwords;
+    }
+}

@@ -1,0 +1,133 @@
+package fr.passerelle.gateway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import fr.passerelle.gateway.PasserelleMain;
+import fr.passerelle.pki.Pem;
+import fr.passerelle.routes.OpenSsl;
+import fr.passerelle.routes.TestPki;
+
+/** The jar's commands, run in-process as a user would type them from the repository root. */
+class CommandLineTest {
+
+    @TempDir
+    Path work;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalErr;
+
+    @BeforeEach
+    void captureErrors() {
+        originalErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreErrors() {
+        System.setErr(originalErr);
+    }
+
+    private int run(String... args) {
+        return PasserelleMain.commandLine().execute(args);
+    }
+
+    /** seal for spain then open as spain (spain's keys as our identity, fr as the partner): the round trip holds. */
+    @Test
+    void sealThenOpenRoundTrip() throws Exception {
+        Path plain = TestPki.sample("intel-report-to-spain.xml");
+        Path sealed = work.resolve("sealed.der");
+        Path opened = work.resolve("opened.xml");
+
+        assertThat(run("seal", "--partner", "spain", "--in", plain.toString(), "--out", sealed.toString()))
+                .isZero();
+        assertThat(run("open", "--partner", "fr", "--identity", TestPki.dir("spain").toString(),
+                "--identity-id", "spain", "--in", sealed.toString(), "--out", opened.toString())).isZero();
+
+        assertThat(Files.readAllBytes(opened)).isEqualTo(Files.readAllBytes(plain));
+    }
+
+    /** What seal writes is what openssl opens with Spain's key and verifies against fr's CA. */
+    @Test
+    void sealOutputOpensWithOpenssl() throws Exception {
+        OpenSsl.assumePresent();
+        Path plain = TestPki.sample("intel-report-to-spain.xml");
+        assertThat(run("seal", "--partner", "spain", "--in", plain.toString(),
+                "--out", work.resolve("sealed.der").toString())).isZero();
+
+        OpenSsl.decryptAndVerify(work, "sealed.der", "spain", "fr", "plain.xml");
+        assertThat(Files.readAllBytes(work.resolve("plain.xml"))).isEqualTo(Files.readAllBytes(plain));
+    }
+
+    /** open refuses a message whose signer is not the named partner: exit status 2 and the reason code. */
+    @Test
+    void openRefusesTheWrongPartner() throws Exception {
+        Path sealed = work.resolve("sealed.der");
+        assertThat(run("seal", "--partner", "spain", "--in", TestPki.sample("intel-report-to-spain.xml").toString(),
+                "--out", sealed.toString())).isZero();
+
+        int status = run("open", "--partner", "morocco", "--identity", TestPki.dir("spain").toString(),
+                "--identity-id", "spain", "--in", sealed.toString(), "--out", work.resolve("x").toString());
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("SIGNER_NOT_TRUSTED");
+        assertThat(work.resolve("x")).doesNotExist();
+    }
+
+    /** open of a file that is not for us says NOT_FOR_US. */
+    @Test
+    void openRefusesAMessageForSomeoneElse() throws Exception {
+        Path sealed = work.resolve("sealed.der");
+        run("seal", "--partner", "spain", "--in", TestPki.sample("intel-report-to-spain.xml").toString(),
+                "--out", sealed.toString());
+
+        assertThat(run("open", "--partner", "fr", "--in", sealed.toString(), "--out", work.resolve("x").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("NOT_FOR_US");
+    }
+
+    /** A missing partner folder is an error naming the file, exit status 1. */
+    @Test
+    void sealForAnUnknownPartnerNamesTheMissingFile() {
+        assertThat(run("seal", "--partner", "atlantis", "--in", "README.md", "--out", work.resolve("x").toString()))
+                .isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("atlantis").contains("ca.pem");
+    }
+
+    /** certs generate writes the layout of the contract, chains that verify, and refuses to overwrite keys. */
+    @Test
+    void certsGenerateWritesTheLayout() throws Exception {
+        assertThat(run("certs", "generate", "--out", work.toString(), "--parties", "spain")).isZero();
+
+        for (String file : new String[] {"ca.pem", "ca.key", "sign.pem", "sign.key", "enc.pem", "enc.key",
+            "tls.pem", "tls.key"}) {
+            assertThat(work.resolve("spain").resolve(file)).isNotEmptyFile();
+        }
+        var ca = Pem.readCertificate(work.resolve("spain/ca.pem"));
+        var sign = Pem.readCertificate(work.resolve("spain/sign.pem"));
+        sign.verify(ca.getPublicKey());
+        assertThat(sign.getSubjectX500Principal().getName()).contains("SAMPLE");
+        assertThat(Files.readString(work.resolve("spain/sign.key"))).startsWith("-----BEGIN PRIVATE KEY-----");
+
+        assertThat(run("certs", "generate", "--out", work.toString(), "--parties", "spain")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--force");
+    }
+
+    /** Every command explains itself. */
+    @Test
+    void helpIsAvailableForEveryCommand() {
+        for (String command : new String[] {"serve", "seal", "open", "send", "certs"}) {
+            assertThat(run(command, "--help")).as(command).isZero();
+        }
+    }
+}
