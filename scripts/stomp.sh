@@ -87,5 +87,7 @@ case $action in
     ;;
   *) usage ;;
 esac
+# Wait for the broker's receipt of DISCONNECT, so that it sees a clean goodbye and not a reset connection.
 printf 'DISCONNECT\nreceipt:bye\n\n\0' >&3
+while IFS= read -r -t 5 -u 3 line; do line=${line%$'\r'}; [ "${line#$'\0'}" = RECEIPT ] && break; done || true
 exec 3>&-
