@@ -84,6 +84,20 @@ class GatewayEndToEndTest {
                 "OUTBOUND_QUEUED");
     }
 
+    /** The jar's send command puts the envelope on national.ofast.out as ofast; Spain receives it sealed. */
+    @Test
+    void sendCommandHandsOverAnEnvelope() throws Exception {
+        Path sample = TestPki.sample("intel-report-to-spain.xml");
+
+        int status = PasserelleMain.commandLine().execute("send", "--service", "ofast", "--in", sample.toString(),
+                "--broker", "tcp://127.0.0.1:" + brokerPort);
+
+        assertThat(status).isZero();
+        CmsProfile.Opened opened = cms.open(receiveBytes("spain", "partner.spain.out"),
+                TestPki.identity("spain").decryption(), TestPki.partner("fr").trustAnchors());
+        assertThat(opened.content()).isEqualTo(Files.readAllBytes(sample));
+    }
+
     /** Same flow, checked by openssl: Spain's key decrypts, fr's CA verifies, the plaintext is the envelope. */
     @Test
     void opensslOpensWhatLandsOnPartnerSpainOut() throws Exception {
