@@ -31,6 +31,7 @@ import fr.passerelle.routes.OpenSsl;
 import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.inbound.Receipts;
 import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.seal.Opened;
 import fr.passerelle.schema.Schemas;
 import fr.passerelle.schema.receipt.Receipt;
 import jakarta.jms.BytesMessage;
@@ -67,7 +68,7 @@ class GatewayEndToEndTest {
     @TempDir
     Path work;
 
-    private final CmsProfile cms = new CmsProfile(Clock.systemUTC());
+    private final CmsProfile cms = new CmsProfile();
 
     /** ofast sends the sample over AMQP; expects Spain to receive, over AMQP, bytes it opens to that sample. */
     @Test
@@ -77,8 +78,8 @@ class GatewayEndToEndTest {
         sendAmqp("ofast", "national.ofast.out", envelope);
         byte[] sealed = receiveBytes("spain", "partner.spain.out");
 
-        CmsProfile.Opened opened = cms.open(sealed, TestPki.identity("spain").decryption(),
-                TestPki.partner("fr").trustAnchors());
+        Opened opened = cms.open(sealed, TestPki.identity("spain").decryption(),
+                TestPki.partner("fr").trust());
         assertThat(opened.content()).isEqualTo(envelope);
         assertThat(auditEvents(messageIdOf(envelope))).contains("OUTBOUND_RECEIVED", "OUTBOUND_SEALED",
                 "OUTBOUND_QUEUED");
@@ -93,8 +94,8 @@ class GatewayEndToEndTest {
                 "--broker", "tcp://127.0.0.1:" + brokerPort);
 
         assertThat(status).isZero();
-        CmsProfile.Opened opened = cms.open(receiveBytes("spain", "partner.spain.out"),
-                TestPki.identity("spain").decryption(), TestPki.partner("fr").trustAnchors());
+        Opened opened = cms.open(receiveBytes("spain", "partner.spain.out"),
+                TestPki.identity("spain").decryption(), TestPki.partner("fr").trust());
         assertThat(opened.content()).isEqualTo(Files.readAllBytes(sample));
     }
 
@@ -117,7 +118,7 @@ class GatewayEndToEndTest {
         String envelope = Files.readString(TestPki.sample("intel-report-to-spain.xml"));
 
         sendAmqp("douane", "national.douane.out", envelope.getBytes(StandardCharsets.UTF_8));
-        Message quarantined = receive("admin", "gateway.quarantine");
+        Message quarantined = receive("admin", "gateway.quarantine", "PasserelleReasonCode = 'SENDER_MISMATCH'");
 
         assertThat(quarantined.getStringProperty("PasserelleReasonCode")).isEqualTo("SENDER_MISMATCH");
         assertThat(quarantined.getStringProperty("PasserelleReason")).contains("under its own name");
@@ -133,7 +134,7 @@ class GatewayEndToEndTest {
 
         assertThat(response.statusCode()).isEqualTo(202);
         Receipt receipt = (Receipt) Schemas.jaxbContext().createUnmarshaller().unmarshal(new ByteArrayInputStream(
-                cms.verify(response.body(), TestPki.partner("fr").trustAnchors()).content()));
+                cms.verify(response.body(), TestPki.partner("fr").trust()).content()));
         assertThat(receipt.getSha256()).isEqualTo(Receipts.sha256Hex(sealed));
         TextMessage delivered = (TextMessage) receive("ofast", "national.ofast.in");
         assertThat(delivered.getText()).isEqualTo(new String(envelope, StandardCharsets.UTF_8));
@@ -145,7 +146,7 @@ class GatewayEndToEndTest {
         assertThat(new String(again.body(), StandardCharsets.UTF_8)).contains("\"reasonCode\":\"DUPLICATE_MESSAGE\"");
     }
 
-    /** Morocco's TLS certificate with a message signed by Spain; expects 403 SIGNER_NOT_TRUSTED. */
+    /** Morocco's TLS certificate with a message signed by Spain; expects 403 CERT_UNKNOWN_CA. */
     @Test
     void moroccoCannotPostWhatSpainSigned() throws Exception {
         String envelope = Files.readString(TestPki.sample("intel-report-from-spain.xml"))
@@ -156,7 +157,7 @@ class GatewayEndToEndTest {
         HttpResponse<byte[]> response = post("morocco", sealed);
 
         assertThat(response.statusCode()).isEqualTo(403);
-        assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("SIGNER_NOT_TRUSTED");
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("CERT_UNKNOWN_CA");
     }
 
     /** A client without a certificate does not get past the TLS handshake. */
@@ -218,10 +219,15 @@ class GatewayEndToEndTest {
     }
 
     private Message receive(String user, String queue) throws Exception {
+        return receive(user, queue, null);
+    }
+
+    /** The first message on the queue matching the JMS selector (any message when null), within 20 s. */
+    private Message receive(String user, String queue, String selector) throws Exception {
         try (Connection connection = amqp().createConnection(user, "sample-" + user)) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+            MessageConsumer consumer = session.createConsumer(session.createQueue(queue), selector);
             Message message = consumer.receive(20_000);
             assertThat(message).as("a message on %s within 20 s", queue).isNotNull();
             return message;

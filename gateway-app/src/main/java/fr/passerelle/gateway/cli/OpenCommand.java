@@ -2,10 +2,10 @@ package fr.passerelle.gateway.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 
 import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.seal.Opened;
 import fr.passerelle.routes.seal.LocalIdentity;
 import fr.passerelle.routes.seal.Partner;
 import picocli.CommandLine.Command;
@@ -36,8 +36,8 @@ public final class OpenCommand implements Callable<Integer> {
         return Cli.guarded(() -> {
             LocalIdentity identity = pki.identity();
             Partner from = pki.partner(partner);
-            CmsProfile.Opened opened = new CmsProfile(Clock.systemUTC())
-                    .open(Files.readAllBytes(in), identity.decryption(), from.trustAnchors());
+            Opened opened = new CmsProfile()
+                    .open(Files.readAllBytes(in), identity.decryption(), from.trust());
             Files.write(out, opened.content());
             System.out.println("opened " + in + ": signed by " + opened.signer().getSubjectX500Principal().getName()
                     + "; plaintext in " + out);

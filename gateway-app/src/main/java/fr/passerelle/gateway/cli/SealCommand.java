@@ -2,7 +2,6 @@ package fr.passerelle.gateway.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 
 import fr.passerelle.routes.seal.CmsProfile;
@@ -42,7 +41,7 @@ public final class SealCommand implements Callable<Integer> {
             }
             LocalIdentity identity = pki.identity();
             Partner target = pki.partner(partner);
-            byte[] sealed = new CmsProfile(Clock.systemUTC())
+            byte[] sealed = new CmsProfile()
                     .seal(Files.readAllBytes(in), identity.signing(), target.currentEncryption());
             Files.write(out, sealed);
             System.out.println("sealed " + in + " for " + partner + " (" + profile + "): " + out + ", "

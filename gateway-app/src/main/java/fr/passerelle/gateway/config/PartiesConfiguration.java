@@ -25,7 +25,7 @@ class PartiesConfiguration {
     }
 
     @Bean
-    Parties parties(PasserelleProperties properties) {
+    Parties parties(PasserelleProperties properties, Clock clock) {
         LocalIdentity identity = load("passerelle.identity.directory",
                 () -> PartyDirectory.identity(properties.identity().id(), properties.identity().directory()));
         Map<String, Partner> partners = new LinkedHashMap<>();
@@ -35,7 +35,7 @@ class PartiesConfiguration {
                         "a partner id must match " + PasserelleProperties.PARTY_ID);
             }
             partners.put(id, load("passerelle.partners." + id + ".directory",
-                    () -> PartyDirectory.partner(id, partner.directory())));
+                    () -> PartyDirectory.partner(id, partner.directory(), clock)));
         });
         if (!properties.services().contains(properties.defaultService())) {
             throw new InvalidConfigurationException("passerelle.default-service",
@@ -51,8 +51,8 @@ class PartiesConfiguration {
     }
 
     @Bean
-    CmsProfile cmsProfile(Clock clock) {
-        return new CmsProfile(clock);
+    CmsProfile cmsProfile() {
+        return new CmsProfile();
     }
 
     @Bean

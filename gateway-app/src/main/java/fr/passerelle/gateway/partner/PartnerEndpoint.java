@@ -53,12 +53,13 @@ class PartnerEndpoint {
     @PostMapping("/messages")
     ResponseEntity<?> receive(HttpServletRequest request) throws IOException {
         X509Certificate[] chain = (X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate");
-        String partner = identifier.identify(chain).orElse(null);
-        if (partner == null) {
+        String partner;
+        try {
+            partner = identifier.identify(chain);
+        } catch (GatewayException refused) {
             String subject = chain == null || chain.length == 0 ? "no certificate"
                     : chain[0].getSubjectX500Principal().getName();
-            return refusedBeforeRoute(subject, null, new GatewayException(ReasonCode.CLIENT_NOT_PARTNER,
-                    "the TLS client certificate does not identify exactly one configured partner"));
+            return refusedBeforeRoute(subject, null, refused);
         }
         byte[] sealed = readLimited(request.getInputStream());
         if (sealed == null) {

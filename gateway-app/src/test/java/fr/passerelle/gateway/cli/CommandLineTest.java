@@ -80,7 +80,7 @@ class CommandLineTest {
                 "--identity-id", "spain", "--in", sealed.toString(), "--out", work.resolve("x").toString());
 
         assertThat(status).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("SIGNER_NOT_TRUSTED");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("CERT_UNKNOWN_CA");
         assertThat(work.resolve("x")).doesNotExist();
     }
 

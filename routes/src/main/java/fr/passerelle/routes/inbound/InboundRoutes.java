@@ -18,6 +18,7 @@ import fr.passerelle.routes.ReasonCode;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
 import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.seal.Opened;
 import fr.passerelle.routes.seal.Partner;
 import fr.passerelle.routes.validate.EnvelopeReader;
 import fr.passerelle.schema.envelope.Envelope;
@@ -92,7 +93,7 @@ public final class InboundRoutes extends RouteBuilder {
     private void open(Exchange exchange) {
         Partner partner = parties.partner(partnerOf(exchange)).orElseThrow();
         byte[] sealed = exchange.getProperty(SEALED_BYTES, byte[].class);
-        CmsProfile.Opened opened = cms.open(sealed, parties.identity().decryption(), partner.trustAnchors());
+        Opened opened = cms.open(sealed, parties.identity().decryption(), partner.trust());
         exchange.setProperty(PLAINTEXT, opened.content());
         audit.record(null, AuditEvent.INBOUND_OPENED, partner.id(), partner.id(),
                 "signer " + opened.signer().getSubjectX500Principal().getName());

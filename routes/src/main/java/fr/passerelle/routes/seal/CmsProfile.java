@@ -6,7 +6,6 @@ import static fr.passerelle.routes.ReasonCode.NOT_FOR_US;
 import static fr.passerelle.routes.ReasonCode.NOT_SIGNED;
 import static fr.passerelle.routes.ReasonCode.SEAL_FAILED;
 import static fr.passerelle.routes.ReasonCode.SIGNATURE_INVALID;
-import static fr.passerelle.routes.ReasonCode.SIGNER_NOT_TRUSTED;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -16,9 +15,7 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAKey;
 import java.security.spec.MGF1ParameterSpec;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
@@ -64,30 +61,28 @@ import fr.passerelle.routes.GatewayException;
  *
  * <p>Sign then encrypt, so that the signature covers the plaintext and only the recipient learns who signed.
  */
-public final class CmsProfile {
+public final class CmsProfile implements SecurityProfile {
 
     private static final Set<ASN1ObjectIdentifier> ACCEPTED_DIGESTS = Set.of(
             NISTObjectIdentifiers.id_sha256, NISTObjectIdentifiers.id_sha384, NISTObjectIdentifiers.id_sha512);
 
-    private final Clock clock;
-
-    public CmsProfile(Clock clock) {
-        this.clock = clock;
+    public CmsProfile() {
         BouncyCastle.provider();
     }
 
-    /** What an opened message holds: the plaintext and the certificate of whoever signed it. */
-    public record Opened(byte[] content, X509Certificate signer) {
+    @Override
+    public String name() {
+        return "cms";
     }
 
-    /** Signs {@code content} as {@code signer}, then encrypts the signed data for {@code recipient}. */
+    @Override
     public byte[] seal(byte[] content, Credential signer, X509Certificate recipient) {
         return encrypt(sign(content, signer), recipient);
     }
 
-    /** Decrypts with one of our keys, then verifies the signature against the partner's trust anchors. */
-    public Opened open(byte[] sealed, List<Credential> decryption, Collection<X509Certificate> signerAnchors) {
-        return verify(decrypt(sealed, decryption), signerAnchors);
+    @Override
+    public Opened open(byte[] sealed, List<Credential> decryption, PartnerTrust senderTrust) {
+        return verify(decrypt(sealed, decryption), senderTrust);
     }
 
     /** A DER SignedData with {@code content} attached and the signer certificate included. */
@@ -176,9 +171,9 @@ public final class CmsProfile {
 
     /**
      * Verifies a SignedData with exactly one signer and the content attached; the signer certificate must be in
-     * the structure, chain to one of {@code anchors} now, and allow digital signatures.
+     * the structure and pass {@code trust} as a signing certificate.
      */
-    public Opened verify(byte[] signedData, Collection<X509Certificate> anchors) {
+    public Opened verify(byte[] signedData, PartnerTrust trust) {
         CMSSignedData signed;
         try {
             signed = new CMSSignedData(signedData);
@@ -199,15 +194,10 @@ public final class CmsProfile {
         @SuppressWarnings("unchecked")
         List<X509Certificate> matching = certificates(signed, (Selector<X509CertificateHolder>) signer.getSID());
         if (matching.isEmpty()) {
-            throw new GatewayException(SIGNER_NOT_TRUSTED, "the signer certificate is not included");
+            throw new GatewayException(NOT_SIGNED, "the signer certificate is not included");
         }
         X509Certificate signerCertificate = matching.get(0);
-        if (!CertificateTrust.isTrusted(signerCertificate, included, anchors,
-                CertificateTrust.Usage.SIGNING, clock.instant())) {
-            throw new GatewayException(SIGNER_NOT_TRUSTED, "signer "
-                    + signerCertificate.getSubjectX500Principal().getName()
-                    + " is not trusted for this partner (chain, validity or key usage)");
-        }
+        trust.validate(signerCertificate, included, PartnerTrust.Usage.SIGNING);
         try {
             boolean valid = signer.verify(new JcaSimpleSignerInfoVerifierBuilder()
                     .setProvider(BouncyCastle.provider()).build(signerCertificate));

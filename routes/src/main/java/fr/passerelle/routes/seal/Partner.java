@@ -1,27 +1,34 @@
 package fr.passerelle.routes.seal;
 
 import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 
 /**
- * A partner as the cryptography sees it: the CAs its signing and TLS certificates must chain to, and the
- * certificate we encrypt for (the first of {@code encryption} is the current one).
+ * A partner as the cryptography sees it: what its signing and TLS certificates must satisfy, and the
+ * certificates we encrypt for. During a key rotation the partner lists several encryption certificates; we
+ * encrypt for the first one valid now.
  */
-public record Partner(String id, List<X509Certificate> trustAnchors, List<X509Certificate> encryption) {
+public record Partner(String id, PartnerTrust trust, List<X509Certificate> encryption) {
 
     public Partner {
-        trustAnchors = List.copyOf(trustAnchors);
         encryption = List.copyOf(encryption);
-        if (trustAnchors.isEmpty()) {
-            throw new IllegalArgumentException("partner " + id + " needs at least one trust anchor");
-        }
         if (encryption.isEmpty()) {
             throw new IllegalArgumentException("partner " + id + " needs an encryption certificate");
         }
     }
 
-    /** The certificate messages to this partner are encrypted for. */
+    /** The CAs the partner's certificates chain to. */
+    public List<X509Certificate> trustAnchors() {
+        return trust.anchors();
+    }
+
+    /** The certificate messages to this partner are encrypted for: the first one valid now, else the first. */
     public X509Certificate currentEncryption() {
-        return encryption.get(0);
+        Date now = Date.from(Instant.now());
+        return encryption.stream()
+                .filter(certificate -> !now.before(certificate.getNotBefore()) && !now.after(certificate.getNotAfter()))
+                .findFirst().orElse(encryption.get(0));
     }
 }

@@ -24,6 +24,7 @@ import fr.passerelle.routes.TestParties;
 import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.seal.Opened;
 import fr.passerelle.routes.validate.EnvelopeReader;
 import fr.passerelle.schema.Schemas;
 import fr.passerelle.schema.receipt.Receipt;
@@ -33,7 +34,7 @@ import fr.passerelle.schema.receipt.ReceiptStatus;
 class InboundRoutesTest extends CamelTestSupport {
 
     private final RecordingAudit audit = new RecordingAudit();
-    private final CmsProfile cms = new CmsProfile(Clock.systemUTC());
+    private final CmsProfile cms = new CmsProfile();
     private final MemoryIdempotentRepository replays = new MemoryIdempotentRepository();
 
     @Override
@@ -87,8 +88,8 @@ class InboundRoutesTest extends CamelTestSupport {
                 .isEqualTo(Files.readString(TestPki.sample("intel-report-from-spain.xml")));
         assertThat(delivered.getIn().getHeader(Headers.PARTNER)).isEqualTo("spain");
 
-        CmsProfile.Opened receipt = cms.verify(result.getMessage().getBody(byte[].class),
-                TestPki.partner("fr").trustAnchors());
+        Opened receipt = cms.verify(result.getMessage().getBody(byte[].class),
+                TestPki.partner("fr").trust());
         Receipt parsed = (Receipt) Schemas.jaxbContext().createUnmarshaller()
                 .unmarshal(new ByteArrayInputStream(receipt.content()));
         assertThat(parsed.getMessageId()).isEqualTo("992ff21b-371f-4039-94db-124e3e6f7d03");
@@ -117,7 +118,7 @@ class InboundRoutesTest extends CamelTestSupport {
     void refusesASignatureFromAnotherPartner() throws Exception {
         getMockEndpoint("mock:national").expectedMessageCount(0);
 
-        assertRefused(post("spain", sealedBy("morocco", "intel-report-from-spain.xml")), ReasonCode.SIGNER_NOT_TRUSTED);
+        assertRefused(post("spain", sealedBy("morocco", "intel-report-from-spain.xml")), ReasonCode.CERT_UNKNOWN_CA);
         MockEndpoint.assertIsSatisfied(context);
     }
 
@@ -134,7 +135,7 @@ class InboundRoutesTest extends CamelTestSupport {
     @Test
     void aRefusedMessageCanBeSentAgainOnceCorrected() throws Exception {
         byte[] bad = sealedBy("morocco", "intel-report-from-spain.xml");
-        assertRefused(post("spain", bad), ReasonCode.SIGNER_NOT_TRUSTED);
+        assertRefused(post("spain", bad), ReasonCode.CERT_UNKNOWN_CA);
 
         assertThat(post("spain", sealedBy("spain", "intel-report-from-spain.xml")).getException()).isNull();
     }

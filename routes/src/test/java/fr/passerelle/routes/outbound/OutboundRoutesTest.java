@@ -21,13 +21,14 @@ import fr.passerelle.routes.TestParties;
 import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.seal.Opened;
 import fr.passerelle.routes.validate.EnvelopeReader;
 
 /** The outbound process route with the partner queue and the quarantine replaced by mock endpoints. */
 class OutboundRoutesTest extends CamelTestSupport {
 
     private final RecordingAudit audit = new RecordingAudit();
-    private final CmsProfile cms = new CmsProfile(Clock.systemUTC());
+    private final CmsProfile cms = new CmsProfile();
 
     @Override
     protected RoutesBuilder[] createRouteBuilders() {
@@ -80,8 +81,8 @@ class OutboundRoutesTest extends CamelTestSupport {
         Exchange delivered = partner.getReceivedExchanges().get(0);
         assertThat(delivered.getIn().getHeader(Headers.PARTNER)).isEqualTo("spain");
         byte[] sealed = delivered.getIn().getBody(byte[].class);
-        CmsProfile.Opened opened = cms.open(sealed, TestPki.identity("spain").decryption(),
-                TestPki.partner("fr").trustAnchors());
+        Opened opened = cms.open(sealed, TestPki.identity("spain").decryption(),
+                TestPki.partner("fr").trust());
         assertThat(opened.content()).isEqualTo(envelope);
         assertThat(audit.events()).containsSubsequence(AuditEvent.OUTBOUND_RECEIVED, AuditEvent.OUTBOUND_SEALED,
                 AuditEvent.OUTBOUND_QUEUED);

@@ -25,7 +25,7 @@ class CmsProfileTest {
     private static final byte[] PLAINTEXT =
             "<Envelope xmlns=\"urn:passerelle:envelope:1\">sample</Envelope>".getBytes(StandardCharsets.UTF_8);
 
-    private final CmsProfile cms = new CmsProfile(Clock.systemUTC());
+    private final CmsProfile cms = new CmsProfile();
     private final LocalIdentity fr = TestPki.identity("fr");
     private final LocalIdentity spain = TestPki.identity("spain");
     private final Partner spainAsPartner = TestPki.partner("spain");
@@ -38,7 +38,7 @@ class CmsProfileTest {
     void sealedForSpainOpensForSpainWithFrAsSigner() {
         byte[] sealed = cms.seal(PLAINTEXT, fr.signing(), spainAsPartner.currentEncryption());
 
-        CmsProfile.Opened opened = cms.open(sealed, spain.decryption(), frAsPartner.trustAnchors());
+        Opened opened = cms.open(sealed, spain.decryption(), frAsPartner.trust());
 
         assertThat(opened.content()).isEqualTo(PLAINTEXT);
         assertThat(opened.signer()).isEqualTo(fr.signing().certificate());
@@ -60,8 +60,8 @@ class CmsProfileTest {
         Files.write(work.resolve("plain.xml"), PLAINTEXT);
         OpenSsl.signAndEncrypt(work, "plain.xml", "spain", "fr", "sealed.der");
 
-        CmsProfile.Opened opened = cms.open(Files.readAllBytes(work.resolve("sealed.der")), fr.decryption(),
-                spainAsPartner.trustAnchors());
+        Opened opened = cms.open(Files.readAllBytes(work.resolve("sealed.der")), fr.decryption(),
+                spainAsPartner.trust());
 
         assertThat(opened.content()).isEqualTo(PLAINTEXT);
         assertThat(opened.signer()).isEqualTo(TestPki.credential("spain", "sign").certificate());
@@ -72,8 +72,8 @@ class CmsProfileTest {
     void refusesASignerFromAnotherPartner() throws Exception {
         byte[] sealed = cms.seal(PLAINTEXT, TestPki.credential("morocco", "sign"), frAsPartner.currentEncryption());
 
-        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trustAnchors()),
-                ReasonCode.SIGNER_NOT_TRUSTED);
+        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trust()),
+                ReasonCode.CERT_UNKNOWN_CA);
     }
 
     /** Use of a certificate past its end of validity. */
@@ -82,10 +82,10 @@ class CmsProfileTest {
         byte[] sealed = cms.seal(PLAINTEXT, TestPki.credential("spain", "sign"), frAsPartner.currentEncryption());
         Instant afterExpiry = TestPki.credential("spain", "sign").certificate().getNotAfter().toInstant()
                 .plus(Duration.ofDays(1));
-        CmsProfile later = new CmsProfile(Clock.fixed(afterExpiry, ZoneOffset.UTC));
+        Partner spainLater = PartyDirectory.partner("spain", TestPki.dir("spain"),
+                Clock.fixed(afterExpiry, ZoneOffset.UTC));
 
-        assertRefused(() -> later.open(sealed, fr.decryption(), spainAsPartner.trustAnchors()),
-                ReasonCode.SIGNER_NOT_TRUSTED);
+        assertRefused(() -> cms.open(sealed, fr.decryption(), spainLater.trust()), ReasonCode.CERT_EXPIRED);
     }
 
     /** A key used for the wrong role: Spain's TLS key cannot stand in for its signing key. */
@@ -93,8 +93,8 @@ class CmsProfileTest {
     void refusesASignerWhoseCertificateIsForTls() {
         byte[] sealed = cms.seal(PLAINTEXT, TestPki.credential("spain", "tls"), frAsPartner.currentEncryption());
 
-        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trustAnchors()),
-                ReasonCode.SIGNER_NOT_TRUSTED);
+        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trust()),
+                ReasonCode.CERT_WRONG_USAGE);
     }
 
     /** Tampering in transit: one flipped bit anywhere in the ciphertext breaks the GCM tag. */
@@ -103,7 +103,7 @@ class CmsProfileTest {
         byte[] sealed = cms.seal(PLAINTEXT, TestPki.credential("spain", "sign"), frAsPartner.currentEncryption());
         sealed[sealed.length - 40] ^= 0x01;
 
-        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trustAnchors()),
+        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trust()),
                 ReasonCode.DECRYPTION_FAILED);
     }
 
@@ -112,13 +112,13 @@ class CmsProfileTest {
     void refusesAMessageNotEncryptedForUs() {
         byte[] sealed = cms.seal(PLAINTEXT, fr.signing(), spainAsPartner.currentEncryption());
 
-        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trustAnchors()), ReasonCode.NOT_FOR_US);
+        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trust()), ReasonCode.NOT_FOR_US);
     }
 
     /** Garbage or plaintext posted as if sealed. */
     @Test
     void refusesBytesThatAreNotCms() {
-        assertRefused(() -> cms.open(PLAINTEXT, fr.decryption(), spainAsPartner.trustAnchors()), ReasonCode.NOT_CMS);
+        assertRefused(() -> cms.open(PLAINTEXT, fr.decryption(), spainAsPartner.trust()), ReasonCode.NOT_CMS);
     }
 
     /** Downgrade: unauthenticated CBC EnvelopedData instead of AES-256-GCM AuthEnvelopedData. */
@@ -131,7 +131,7 @@ class CmsProfileTest {
 
         byte[] cbc = Files.readAllBytes(work.resolve("cbc.der"));
 
-        assertRefused(() -> cms.open(cbc, fr.decryption(), spainAsPartner.trustAnchors()), ReasonCode.NOT_CMS);
+        assertRefused(() -> cms.open(cbc, fr.decryption(), spainAsPartner.trust()), ReasonCode.NOT_CMS);
     }
 
     /** Encryption without a signature proves nothing about the sender. */
@@ -139,7 +139,7 @@ class CmsProfileTest {
     void refusesEncryptedButUnsignedContent() {
         byte[] sealed = cms.encrypt(PLAINTEXT, frAsPartner.currentEncryption());
 
-        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trustAnchors()), ReasonCode.NOT_SIGNED);
+        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trust()), ReasonCode.NOT_SIGNED);
     }
 
     /** Content swapped under a valid signer: the digest no longer matches. */
@@ -151,7 +151,7 @@ class CmsProfileTest {
         signed[at] = 'S';
         byte[] sealed = cms.encrypt(signed, frAsPartner.currentEncryption());
 
-        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trustAnchors()),
+        assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trust()),
                 ReasonCode.SIGNATURE_INVALID);
     }
 
