@@ -4,10 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import fr.passerelle.routes.seal.CmsProfile;
-import fr.passerelle.routes.seal.Opened;
 import fr.passerelle.routes.seal.LocalIdentity;
+import fr.passerelle.routes.seal.Opened;
 import fr.passerelle.routes.seal.Partner;
+import fr.passerelle.routes.seal.SecurityProfiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,6 +28,10 @@ public final class OpenCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the plaintext.")
     Path out;
 
+    @Option(names = "--profile", paramLabel = "PROFILE",
+            description = "Security profile, cms or xml. Default: the partner's passerelle.partners.<P>.profile.")
+    String profile;
+
     @Mixin
     PkiOptions pki;
 
@@ -35,8 +39,8 @@ public final class OpenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         return Cli.guarded(() -> {
             LocalIdentity identity = pki.identity();
-            Partner from = pki.partner(partner);
-            Opened opened = new CmsProfile()
+            Partner from = pki.partner(partner, profile);
+            Opened opened = SecurityProfiles.standard().get(from.profile())
                     .open(Files.readAllBytes(in), identity.decryption(), from.trust());
             Files.write(out, opened.content());
             System.out.println("opened " + in + ": signed by " + opened.signer().getSubjectX500Principal().getName()

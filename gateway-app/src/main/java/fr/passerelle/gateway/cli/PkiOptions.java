@@ -2,31 +2,56 @@ package fr.passerelle.gateway.cli;
 
 import java.nio.file.Path;
 
+import fr.passerelle.gateway.config.PasserelleProperties;
 import fr.passerelle.routes.seal.LocalIdentity;
 import fr.passerelle.routes.seal.Partner;
 import fr.passerelle.routes.seal.PartyDirectory;
 import picocli.CommandLine.Option;
 
-/** Where {@code seal} and {@code open} find our keys and the partner's certificates. */
+/**
+ * Where {@code seal} and {@code open} find our keys, the partner's certificates and its security profile: the
+ * gateway's configuration, unless an option says otherwise.
+ */
 final class PkiOptions {
 
-    @Option(names = "--identity", paramLabel = "DIR", defaultValue = "certs-sample/fr",
-            description = "Our key folder (sign.pem/key, enc.pem/key). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--identity", paramLabel = "DIR",
+            description = "Our key folder (sign.pem/key, enc.pem/key). Default: passerelle.identity.directory.")
     Path identityDirectory;
 
-    @Option(names = "--identity-id", paramLabel = "ID", defaultValue = "fr",
-            description = "Our party id. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--identity-id", paramLabel = "ID",
+            description = "Our party id. Default: passerelle.identity.id.")
     String identityId;
 
-    @Option(names = "--partners", paramLabel = "DIR", defaultValue = "certs-sample",
-            description = "Folder holding one folder per partner (ca.pem, enc.pem). Default: ${DEFAULT-VALUE}.")
-    Path partnersDirectory;
+    @Option(names = "--partner-dir", paramLabel = "DIR",
+            description = "The partner's folder (ca.pem, enc.pem, crl.pem). Default: "
+                    + "passerelle.partners.<P>.directory.")
+    Path partnerDirectory;
 
-    LocalIdentity identity() {
-        return PartyDirectory.identity(identityId, identityDirectory);
+    private PasserelleProperties configuration;
+
+    private PasserelleProperties configuration() {
+        if (configuration == null) {
+            configuration = ConfigurationFiles.load();
+        }
+        return configuration;
     }
 
-    Partner partner(String id) {
-        return PartyDirectory.partner(id, partnersDirectory.resolve(id));
+    LocalIdentity identity() {
+        String id = identityId != null ? identityId : configuration().identity().id();
+        Path dir = identityDirectory != null ? identityDirectory : configuration().identity().directory();
+        return PartyDirectory.identity(id, dir);
+    }
+
+    /** The partner, with its configured profile unless {@code profileOverride} is set. */
+    Partner partner(String id, String profileOverride) {
+        PasserelleProperties.Partner configured = configuration().partners().get(id);
+        if (configured == null && partnerDirectory == null) {
+            throw new IllegalArgumentException("'" + id + "' is not a configured partner (passerelle.partners."
+                    + id + "); name its folder with --partner-dir");
+        }
+        Path dir = partnerDirectory != null ? partnerDirectory : configured.directory();
+        String profile = profileOverride != null ? profileOverride
+                : configured != null ? configured.profile() : Partner.DEFAULT_PROFILE;
+        return PartyDirectory.partner(id, dir).withProfile(profile);
     }
 }

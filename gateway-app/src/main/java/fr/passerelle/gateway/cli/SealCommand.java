@@ -4,9 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import fr.passerelle.routes.seal.CmsProfile;
 import fr.passerelle.routes.seal.LocalIdentity;
 import fr.passerelle.routes.seal.Partner;
+import fr.passerelle.routes.seal.SecurityProfiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,8 +20,8 @@ public final class SealCommand implements Callable<Integer> {
     @Option(names = "--partner", required = true, paramLabel = "P", description = "The partner id, e.g. spain.")
     String partner;
 
-    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "cms",
-            description = "Security profile: cms (DER CMS). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--profile", paramLabel = "PROFILE",
+            description = "Security profile, cms or xml. Default: the partner's passerelle.partners.<P>.profile.")
     String profile;
 
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "The plaintext to seal.")
@@ -36,15 +36,12 @@ public final class SealCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return Cli.guarded(() -> {
-            if (!"cms".equals(profile)) {
-                throw new IllegalArgumentException("unknown profile '" + profile + "'; this version supports: cms");
-            }
             LocalIdentity identity = pki.identity();
-            Partner target = pki.partner(partner);
-            byte[] sealed = new CmsProfile()
+            Partner target = pki.partner(partner, profile);
+            byte[] sealed = SecurityProfiles.standard().get(target.profile())
                     .seal(Files.readAllBytes(in), identity.signing(), target.currentEncryption());
             Files.write(out, sealed);
-            System.out.println("sealed " + in + " for " + partner + " (" + profile + "): " + out + ", "
+            System.out.println("sealed " + in + " for " + partner + " (" + target.profile() + "): " + out + ", "
                     + sealed.length + " bytes");
         });
     }

@@ -23,6 +23,7 @@ import fr.passerelle.routes.inbound.InboundRoutes;
 import fr.passerelle.routes.inbound.Receipts;
 import fr.passerelle.routes.outbound.OutboundRoutes;
 import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.seal.SecurityProfiles;
 import fr.passerelle.routes.validate.EnvelopeReader;
 import jakarta.jms.ConnectionFactory;
 
@@ -80,15 +81,16 @@ class MessagingConfiguration {
     }
 
     @Bean
-    OutboundRoutes outboundRoutes(Parties parties, EnvelopeReader reader, CmsProfile cms, AuditTrail audit) {
-        return new OutboundRoutes(parties, reader, cms, audit);
+    OutboundRoutes outboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles,
+            AuditTrail audit) {
+        return new OutboundRoutes(parties, reader, profiles, audit);
     }
 
     @Bean
-    InboundRoutes inboundRoutes(Parties parties, EnvelopeReader reader, CmsProfile cms,
+    InboundRoutes inboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, CmsProfile cms,
             IdempotentRepository inboundReplays, AuditTrail audit, Clock clock) {
         Receipts receipts = new Receipts(cms, parties.identity().signing(), parties.identity().id());
-        return new InboundRoutes(parties, reader, cms, receipts, inboundReplays, audit, clock);
+        return new InboundRoutes(parties, reader, profiles, receipts, inboundReplays, audit, clock);
     }
 
     private static String randomSecret() {

@@ -13,6 +13,7 @@ import fr.passerelle.routes.seal.CmsProfile;
 import fr.passerelle.routes.seal.LocalIdentity;
 import fr.passerelle.routes.seal.Partner;
 import fr.passerelle.routes.seal.PartyDirectory;
+import fr.passerelle.routes.seal.SecurityProfiles;
 import fr.passerelle.routes.validate.EnvelopeReader;
 
 /** Loads our keys and the partners' certificates at start; a missing or bad file names its configuration key. */
@@ -25,7 +26,7 @@ class PartiesConfiguration {
     }
 
     @Bean
-    Parties parties(PasserelleProperties properties, Clock clock) {
+    Parties parties(PasserelleProperties properties, Clock clock, SecurityProfiles profiles) {
         LocalIdentity identity = load("passerelle.identity.directory",
                 () -> PartyDirectory.identity(properties.identity().id(), properties.identity().directory()));
         Map<String, Partner> partners = new LinkedHashMap<>();
@@ -34,8 +35,12 @@ class PartiesConfiguration {
                 throw new InvalidConfigurationException("passerelle.partners." + id,
                         "a partner id must match " + PasserelleProperties.PARTY_ID);
             }
+            if (!profiles.names().contains(partner.profile())) {
+                throw new InvalidConfigurationException("passerelle.partners." + id + ".profile",
+                        "'" + partner.profile() + "' is not a security profile; use one of " + profiles.names());
+            }
             partners.put(id, load("passerelle.partners." + id + ".directory",
-                    () -> PartyDirectory.partner(id, partner.directory(), clock)));
+                    () -> PartyDirectory.partner(id, partner.directory(), clock)).withProfile(partner.profile()));
         });
         if (!properties.services().contains(properties.defaultService())) {
             throw new InvalidConfigurationException("passerelle.default-service",
@@ -53,6 +58,11 @@ class PartiesConfiguration {
     @Bean
     CmsProfile cmsProfile() {
         return new CmsProfile();
+    }
+
+    @Bean
+    SecurityProfiles securityProfiles() {
+        return SecurityProfiles.standard();
     }
 
     @Bean

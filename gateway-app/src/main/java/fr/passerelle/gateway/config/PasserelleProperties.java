@@ -52,9 +52,11 @@ public record PasserelleProperties(
      * One partner.
      *
      * @param directory folder with the partner's {@code ca.pem} (trust anchors for its signing and TLS
-     *     certificates) and {@code enc.pem} (the certificate we encrypt for)
+     *     certificates), {@code enc.pem} (the certificate or certificates we encrypt for) and, when its CA
+     *     publishes revocations, {@code crl.pem}
+     * @param profile the security profile of messages to and from this partner: {@code cms} or {@code xml}
      */
-    public record Partner(@NotNull Path directory) {
+    public record Partner(@NotNull Path directory, @DefaultValue("cms") @NotEmpty String profile) {
     }
 
     /**

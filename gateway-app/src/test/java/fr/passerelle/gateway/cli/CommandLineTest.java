@@ -51,8 +51,9 @@ class CommandLineTest {
 
         assertThat(run("seal", "--partner", "spain", "--in", plain.toString(), "--out", sealed.toString()))
                 .isZero();
-        assertThat(run("open", "--partner", "fr", "--identity", TestPki.dir("spain").toString(),
-                "--identity-id", "spain", "--in", sealed.toString(), "--out", opened.toString())).isZero();
+        assertThat(run("open", "--partner", "fr", "--partner-dir", TestPki.dir("fr").toString(),
+                "--identity", TestPki.dir("spain").toString(), "--identity-id", "spain",
+                "--in", sealed.toString(), "--out", opened.toString())).isZero();
 
         assertThat(Files.readAllBytes(opened)).isEqualTo(Files.readAllBytes(plain));
     }
@@ -91,17 +92,33 @@ class CommandLineTest {
         run("seal", "--partner", "spain", "--in", TestPki.sample("intel-report-to-spain.xml").toString(),
                 "--out", sealed.toString());
 
-        assertThat(run("open", "--partner", "fr", "--in", sealed.toString(), "--out", work.resolve("x").toString()))
-                .isEqualTo(2);
+        assertThat(run("open", "--partner", "fr", "--partner-dir", TestPki.dir("fr").toString(),
+                "--in", sealed.toString(), "--out", work.resolve("x").toString())).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("NOT_FOR_US");
     }
 
-    /** A missing partner folder is an error naming the file, exit status 1. */
+    /** A partner that is not configured is an error naming the configuration key, exit status 1. */
     @Test
-    void sealForAnUnknownPartnerNamesTheMissingFile() {
+    void sealForAnUnknownPartnerNamesTheKey() {
         assertThat(run("seal", "--partner", "atlantis", "--in", "README.md", "--out", work.resolve("x").toString()))
                 .isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("atlantis").contains("ca.pem");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("passerelle.partners.atlantis");
+    }
+
+    /** A partner folder without its CA is an error naming the missing file, exit status 1. */
+    @Test
+    void sealWithAnIncompletePartnerFolderNamesTheFile() {
+        assertThat(run("seal", "--partner", "spain", "--partner-dir", work.toString(), "--in", "README.md",
+                "--out", work.resolve("x").toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("ca.pem");
+    }
+
+    /** An unknown profile is refused with the list of known ones. */
+    @Test
+    void sealWithAnUnknownProfileIsRefused() {
+        assertThat(run("seal", "--partner", "spain", "--profile", "rot13", "--in", "README.md",
+                "--out", work.resolve("x").toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("rot13").contains("cms");
     }
 
     /** certs generate writes the layout of the contract, chains that verify, and refuses to overwrite keys. */

@@ -17,14 +17,14 @@ import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.ReasonCode;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
-import fr.passerelle.routes.seal.CmsProfile;
 import fr.passerelle.routes.seal.Opened;
 import fr.passerelle.routes.seal.Partner;
+import fr.passerelle.routes.seal.SecurityProfiles;
 import fr.passerelle.routes.validate.EnvelopeReader;
 import fr.passerelle.schema.envelope.Envelope;
 
 /**
- * Inbound flow: a sealed message from an identified partner → decrypt with our key → verify the signature
+ * Inbound flow: a sealed message from an identified partner, in that partner's security profile → decrypt with our key → verify the signature
  * against that partner's CAs → validate → refuse a messageId already received from that partner → deliver to
  * {@code national.<s>.in} → signed receipt as the reply body. A refusal propagates to the caller as a
  * {@link GatewayException} after the error policy has audited and quarantined it.
@@ -44,17 +44,17 @@ public final class InboundRoutes extends RouteBuilder {
 
     private final Parties parties;
     private final EnvelopeReader reader;
-    private final CmsProfile cms;
+    private final SecurityProfiles profiles;
     private final Receipts receipts;
     private final IdempotentRepository replays;
     private final AuditTrail audit;
     private final Clock clock;
 
-    public InboundRoutes(Parties parties, EnvelopeReader reader, CmsProfile cms, Receipts receipts,
+    public InboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, Receipts receipts,
             IdempotentRepository replays, AuditTrail audit, Clock clock) {
         this.parties = parties;
         this.reader = reader;
-        this.cms = cms;
+        this.profiles = profiles;
         this.receipts = receipts;
         this.replays = replays;
         this.audit = audit;
@@ -93,7 +93,7 @@ public final class InboundRoutes extends RouteBuilder {
     private void open(Exchange exchange) {
         Partner partner = parties.partner(partnerOf(exchange)).orElseThrow();
         byte[] sealed = exchange.getProperty(SEALED_BYTES, byte[].class);
-        Opened opened = cms.open(sealed, parties.identity().decryption(), partner.trust());
+        Opened opened = profiles.get(partner.profile()).open(sealed, parties.identity().decryption(), partner.trust());
         exchange.setProperty(PLAINTEXT, opened.content());
         audit.record(null, AuditEvent.INBOUND_OPENED, partner.id(), partner.id(),
                 "signer " + opened.signer().getSubjectX500Principal().getName());

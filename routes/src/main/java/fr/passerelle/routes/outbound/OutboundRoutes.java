@@ -15,14 +15,14 @@ import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.ReasonCode;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
-import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.seal.SecurityProfiles;
 import fr.passerelle.routes.seal.Partner;
 import fr.passerelle.routes.validate.EnvelopeReader;
 import fr.passerelle.schema.envelope.Envelope;
 import jakarta.jms.JMSException;
 
 /**
- * Outbound flow: {@code national.<s>.out} → parse and validate → sender check → seal for each recipient →
+ * Outbound flow: {@code national.<s>.out} → parse and validate → sender check → seal for each recipient with its security profile →
  * {@code partner.<p>.out}. One consumer route per national service comes from the {@code national-outbound}
  * template; they all hand over to {@code outbound-process} within the same broker transaction, so the message
  * is either queued for every recipient, or quarantined, or rolled back for redelivery.
@@ -36,13 +36,13 @@ public final class OutboundRoutes extends RouteBuilder {
 
     private final Parties parties;
     private final EnvelopeReader reader;
-    private final CmsProfile cms;
+    private final SecurityProfiles profiles;
     private final AuditTrail audit;
 
-    public OutboundRoutes(Parties parties, EnvelopeReader reader, CmsProfile cms, AuditTrail audit) {
+    public OutboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, AuditTrail audit) {
         this.parties = parties;
         this.reader = reader;
-        this.cms = cms;
+        this.profiles = profiles;
         this.audit = audit;
     }
 
@@ -119,10 +119,11 @@ public final class OutboundRoutes extends RouteBuilder {
         byte[] plaintext = exchange.getIn().getBody(byte[].class);
         List<SealedMessage> sealed = new ArrayList<>();
         for (Partner partner : recipients) {
-            byte[] bytes = cms.seal(plaintext, parties.identity().signing(), partner.currentEncryption());
+            byte[] bytes = profiles.get(partner.profile())
+                    .seal(plaintext, parties.identity().signing(), partner.currentEncryption());
             sealed.add(new SealedMessage(partner.id(), bytes));
             audit.record(envelope.getMessageId(), AuditEvent.OUTBOUND_SEALED, "gateway", partner.id(),
-                    "cms profile, " + bytes.length + " bytes");
+                    partner.profile() + " profile, " + bytes.length + " bytes");
         }
         exchange.setProperty(Headers.SEALED, sealed);
     }

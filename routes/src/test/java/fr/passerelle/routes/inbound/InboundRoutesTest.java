@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 
+import java.util.List;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.AdviceWith;
@@ -24,6 +26,7 @@ import fr.passerelle.routes.TestParties;
 import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.seal.SecurityProfiles;
 import fr.passerelle.routes.seal.Opened;
 import fr.passerelle.routes.validate.EnvelopeReader;
 import fr.passerelle.schema.Schemas;
@@ -42,7 +45,7 @@ class InboundRoutesTest extends CamelTestSupport {
         var parties = TestParties.sample();
         return new RoutesBuilder[] {
             new ErrorHandling(audit, "mock:quarantine"),
-            new InboundRoutes(parties, new EnvelopeReader(1024 * 1024), cms,
+            new InboundRoutes(parties, new EnvelopeReader(1024 * 1024), new SecurityProfiles(List.of(cms)),
                     new Receipts(cms, parties.identity().signing(), "fr"), replays, audit, Clock.systemUTC())
         };
     }

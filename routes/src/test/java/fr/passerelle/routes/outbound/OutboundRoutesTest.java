@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 
+import java.util.List;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.AdviceWith;
@@ -21,6 +23,7 @@ import fr.passerelle.routes.TestParties;
 import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.seal.SecurityProfiles;
 import fr.passerelle.routes.seal.Opened;
 import fr.passerelle.routes.validate.EnvelopeReader;
 
@@ -34,7 +37,7 @@ class OutboundRoutesTest extends CamelTestSupport {
     protected RoutesBuilder[] createRouteBuilders() {
         return new RoutesBuilder[] {
             new ErrorHandling(audit, "mock:quarantine"),
-            new OutboundRoutes(TestParties.sample(), new EnvelopeReader(64 * 1024), cms, audit)
+            new OutboundRoutes(TestParties.sample(), new EnvelopeReader(64 * 1024), new SecurityProfiles(List.of(cms)), audit)
         };
     }
 

@@ -1,0 +1,51 @@
+package fr.passerelle.gateway.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+
+import fr.passerelle.gateway.config.PasserelleProperties;
+
+/**
+ * The gateway's configuration as {@code serve} would see it (the built-in {@code application.yml}, then
+ * {@code ./application.yml}, then {@code ./config/application.yml}, then environment variables and system
+ * properties), read without starting the gateway, so that {@code seal} and {@code open} use the same keys
+ * and partner profiles.
+ */
+final class ConfigurationFiles {
+
+    private ConfigurationFiles() {
+    }
+
+    static PasserelleProperties load() {
+        ConfigurableEnvironment environment = new StandardEnvironment();
+        addLast(environment, new FileSystemResource("config/application.yml"));
+        addLast(environment, new FileSystemResource("application.yml"));
+        addLast(environment, new ClassPathResource("application.yml"));
+        return Binder.get(environment).bind("passerelle", PasserelleProperties.class)
+                .orElseThrow(() -> new IllegalArgumentException("no passerelle configuration found"));
+    }
+
+    private static void addLast(ConfigurableEnvironment environment, Resource resource) {
+        if (!resource.exists() || (resource instanceof FileSystemResource file && !Files.isRegularFile(Path.of(file.getPath())))) {
+            return;
+        }
+        try {
+            for (PropertySource<?> source : new YamlPropertySourceLoader().load(resource.getDescription(), resource)) {
+                environment.getPropertySources().addLast(source);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource.getDescription(), e);
+        }
+    }
+}
