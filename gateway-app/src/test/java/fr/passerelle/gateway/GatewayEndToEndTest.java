@@ -168,6 +168,26 @@ class GatewayEndToEndTest {
                 .isInstanceOfAny(SSLException.class, java.io.IOException.class);
     }
 
+    /** Downgrade: a client offering only a CBC suite over TLS 1.2 finds no common cipher suite. */
+    @Test
+    void weakCipherSuitesAreRefused() {
+        assertThatThrownBy(() -> TlsClients.as("spain", new String[] {"TLSv1.2"},
+                new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"})
+                .send(request(new byte[] {1}), HttpResponse.BodyHandlers.ofByteArray()))
+                .isInstanceOfAny(SSLException.class, java.io.IOException.class);
+    }
+
+    /** TLS 1.2 with an AEAD suite is still served, for partners not yet on TLS 1.3. */
+    @Test
+    void tls12WithAnAeadSuiteIsServed() throws Exception {
+        HttpResponse<byte[]> response = TlsClients.as("spain", new String[] {"TLSv1.2"},
+                new String[] {"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"})
+                .send(request("not sealed".getBytes(StandardCharsets.UTF_8)), HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("NOT_CMS");
+    }
+
     /** Health reports UP with the broker and the database, and Prometheus metrics are served. */
     @Test
     void healthAndMetrics() throws Exception {
@@ -175,11 +195,13 @@ class GatewayEndToEndTest {
         var health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
                 + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"jms\"").contains("\"db\"");
+        assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"jms\"").contains("\"db\"")
+                .contains("\"certificates\"").contains("daysToExpiry");
         var metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
                 + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes")
+                .contains("passerelle_certificate_days_to_expiry{party=\"spain\",role=\"enc\"");
     }
 
     private HttpResponse<byte[]> post(String party, byte[] body) throws Exception {

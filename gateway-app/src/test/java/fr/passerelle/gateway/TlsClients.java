@@ -24,21 +24,27 @@ public final class TlsClients {
 
     /** A client presenting {@code party}'s TLS certificate. */
     public static HttpClient as(String party) throws Exception {
+        return as(party, new String[] {"TLSv1.3", "TLSv1.2"}, null);
+    }
+
+    /** A client presenting {@code party}'s TLS certificate, offering only these protocols and cipher suites. */
+    public static HttpClient as(String party, String[] protocols, String[] cipherSuites) throws Exception {
         Credential tls = TestPki.credential(party, "tls");
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
         keys.setKeyEntry("tls", tls.key(), PASSWORD, new Certificate[] {tls.certificate()});
         KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keyManagers.init(keys, PASSWORD);
-        return client(keyManagers);
+        return client(keyManagers, protocols, cipherSuites);
     }
 
     /** A client presenting no certificate at all. */
     public static HttpClient anonymous() throws Exception {
-        return client(null);
+        return client(null, new String[] {"TLSv1.3", "TLSv1.2"}, null);
     }
 
-    private static HttpClient client(KeyManagerFactory keyManagers) throws Exception {
+    private static HttpClient client(KeyManagerFactory keyManagers, String[] protocols, String[] cipherSuites)
+            throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("fr-ca", Pem.readCertificate(TestPki.dir("fr").resolve("ca.pem")));
@@ -47,7 +53,10 @@ public final class TlsClients {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
         SSLParameters parameters = new SSLParameters();
-        parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        parameters.setProtocols(protocols);
+        if (cipherSuites != null) {
+            parameters.setCipherSuites(cipherSuites);
+        }
         return HttpClient.newBuilder().sslContext(context).sslParameters(parameters)
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
