@@ -44,6 +44,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *
  * <p>Signing and TLS keys are ECDSA P-256; encryption keys are RSA 3072 so that partners can use RSA-OAEP key
  * transport, which every CMS and XML Encryption tool supports.
+ *
+ * <p>Each party also gets the other key type for the same roles, {@code sign-rsa} (RSA 3072, for RSA-PSS) and
+ * {@code enc-ec} (EC P-256, for ECDH key agreement), so that both kinds of partner can be tested.
  */
 public final class SamplePkiGenerator {
 
@@ -64,7 +67,7 @@ public final class SamplePkiGenerator {
     }
 
     /**
-     * Writes {@code DIR/<party>/{ca,sign,enc,tls}.{pem,key}} for every party. Refuses to overwrite an existing
+     * Writes {@code DIR/<party>/{ca,sign,enc,tls,sign-rsa,enc-ec}.{pem,key}} for every party. Refuses to overwrite an existing
      * party folder unless {@code overwrite}, so that a slip of the command line cannot destroy real keys.
      */
     public void generate(Path outDir, List<String> parties, boolean overwrite) {
@@ -108,10 +111,44 @@ public final class SamplePkiGenerator {
                     new KeyUsage(KeyUsage.digitalSignature),
                     new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth,
                         KeyPurposeId.id_kp_clientAuth}), loopback), tlsKeys);
-            progress.accept("generated " + dir + " (ca, sign, enc, tls)");
+            alternativeKeys(dir, party, ca, caKeys, now);
+            progress.accept("generated " + dir + " (ca, sign, enc, tls, sign-rsa, enc-ec)");
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new PkiException("cannot generate the sample PKI of " + party + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Adds {@code sign-rsa} and {@code enc-ec} to an existing party folder, issued by its {@code ca.pem} and
+     * {@code ca.key}; nothing else in the folder changes. Refuses to replace either pair if it already exists.
+     */
+    public void addAlternativeKeys(Path dir, String party) {
+        for (String name : new String[] {"sign-rsa", "enc-ec"}) {
+            if (Files.exists(dir.resolve(name + ".pem")) || Files.exists(dir.resolve(name + ".key"))) {
+                throw new PkiException(dir.resolve(name) + ".pem or .key already exists; it is not replaced");
+            }
+        }
+        X509Certificate ca = Pem.readCertificate(dir.resolve("ca.pem"));
+        KeyPair caKeys = new KeyPair(ca.getPublicKey(), Pem.readPrivateKey(dir.resolve("ca.key")));
+        try {
+            alternativeKeys(dir, party, ca, caKeys, Instant.now());
+            progress.accept("added " + dir + " (sign-rsa, enc-ec)");
+        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+            throw new PkiException("cannot add the alternative keys of " + party + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void alternativeKeys(Path dir, String party, X509Certificate ca, KeyPair caKeys, Instant now)
+            throws IOException, GeneralSecurityException, OperatorCreationException {
+        KeyPair signKeys = rsaKeyPair();
+        write(dir, "sign-rsa", leaf(ca, caKeys, name(party, "signing RSA"), signKeys, now,
+                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation),
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection), null), signKeys);
+
+        KeyPair encKeys = ecKeyPair();
+        write(dir, "enc-ec", leaf(ca, caKeys, name(party, "encryption EC"), encKeys, now,
+                new KeyUsage(KeyUsage.keyAgreement),
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection), null), encKeys);
     }
 
     private static X500Name name(String party, String role) {
@@ -138,8 +175,13 @@ public final class SamplePkiGenerator {
             KeyUsage usage, ExtendedKeyUsage extendedUsage, GeneralNames altNames)
             throws GeneralSecurityException, CertIOException, OperatorCreationException {
         JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+        // Never outlive the CA: alternative keys may be added years after it was made.
+        Date notAfter = Date.from(now.plus(LEAF_VALIDITY));
+        if (notAfter.after(ca.getNotAfter())) {
+            notAfter = ca.getNotAfter();
+        }
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca, serial(),
-                Date.from(now.minus(BACKDATE)), Date.from(now.plus(LEAF_VALIDITY)), subject, keys.getPublic())
+                Date.from(now.minus(BACKDATE)), notAfter, subject, keys.getPublic())
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                 .addExtension(Extension.keyUsage, true, usage)
                 .addExtension(Extension.extendedKeyUsage, false, extendedUsage)

@@ -1,21 +1,31 @@
 package fr.passerelle.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 
 import javax.crypto.Cipher;
+import javax.crypto.KeyAgreement;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -36,7 +46,7 @@ class SamplePkiTest {
         X509Certificate ca = Pem.readCertificate(dir(party).resolve("ca.pem"));
         ca.verify(ca.getPublicKey());
         assertThat(ca.getBasicConstraints()).isGreaterThanOrEqualTo(0);
-        for (String role : new String[] {"ca", "sign", "enc", "tls"}) {
+        for (String role : new String[] {"ca", "sign", "enc", "tls", "sign-rsa", "enc-ec"}) {
             X509Certificate certificate = Pem.readCertificate(dir(party).resolve(role + ".pem"));
             certificate.verify(ca.getPublicKey());
             assertThat(certificate.getSubjectX500Principal().getName()).contains("SAMPLE").contains(party);
@@ -71,6 +81,81 @@ class SamplePkiTest {
         byte[] sealed = cipher.doFinal("sample".getBytes(StandardCharsets.US_ASCII));
         cipher.init(Cipher.DECRYPT_MODE, Pem.readPrivateKey(dir(party).resolve("enc.key")));
         assertThat(new String(cipher.doFinal(sealed), StandardCharsets.US_ASCII)).isEqualTo("sample");
+    }
+
+    @ParameterizedTest
+    @MethodSource("parties")
+    void alternativeKeysFitTheSameRolesWithTheOtherKeyType(String party) throws Exception {
+        X509Certificate sign = Pem.readCertificate(dir(party).resolve("sign.pem"));
+        X509Certificate signRsa = Pem.readCertificate(dir(party).resolve("sign-rsa.pem"));
+        X509Certificate encEc = Pem.readCertificate(dir(party).resolve("enc-ec.pem"));
+
+        assertThat(signRsa.getPublicKey()).isInstanceOf(RSAPublicKey.class);
+        assertThat(((RSAPublicKey) signRsa.getPublicKey()).getModulus().bitLength()).isGreaterThanOrEqualTo(3072);
+        assertThat(signRsa.getKeyUsage()).isEqualTo(sign.getKeyUsage());
+        assertThat(signRsa.getExtendedKeyUsage()).isEqualTo(sign.getExtendedKeyUsage());
+
+        assertThat(encEc.getPublicKey()).isInstanceOf(ECPublicKey.class);
+        assertThat(((ECPublicKey) encEc.getPublicKey()).getParams().getCurve().getField().getFieldSize())
+                .isEqualTo(256);
+        assertThat(encEc.getKeyUsage()[4]).as("keyAgreement").isTrue();
+        assertThat(encEc.getKeyUsage()[0]).as("no signing with the encryption key").isFalse();
+        assertThat(encEc.getKeyUsage()[2]).as("no key transport with an EC key").isFalse();
+        assertThat(encEc.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.4");
+
+        Signature pss = Signature.getInstance("RSASSA-PSS");
+        pss.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+        pss.initSign(Pem.readPrivateKey(dir(party).resolve("sign-rsa.key")));
+        pss.update(new byte[] {1, 2, 3});
+        byte[] signature = pss.sign();
+        pss.initVerify(signRsa);
+        pss.update(new byte[] {1, 2, 3});
+        assertThat(pss.verify(signature)).as("sign-rsa.key matches sign-rsa.pem").isTrue();
+
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(((ECPublicKey) encEc.getPublicKey()).getParams());
+        KeyPair other = generator.generateKeyPair();
+        assertThat(agree(Pem.readPrivateKey(dir(party).resolve("enc-ec.key")), other.getPublic()))
+                .as("enc-ec.key matches enc-ec.pem").isEqualTo(agree(other.getPrivate(), encEc.getPublicKey()));
+    }
+
+    @Test
+    void alternativeKeysAreAddedWithoutTouchingTheRest(@TempDir Path work) throws Exception {
+        Path copy = work.resolve("spain");
+        Files.createDirectories(copy);
+        for (String file : new String[] {"ca.pem", "ca.key", "sign.pem", "sign.key", "enc.pem", "enc.key"}) {
+            Files.copy(dir("spain").resolve(file), copy.resolve(file));
+        }
+
+        SamplePkiGenerator generator = new SamplePkiGenerator(line -> { });
+        generator.addAlternativeKeys(copy, "spain");
+
+        for (String file : new String[] {"ca.pem", "ca.key", "sign.pem", "sign.key", "enc.pem", "enc.key"}) {
+            assertThat(copy.resolve(file)).hasSameBinaryContentAs(dir("spain").resolve(file));
+        }
+        X509Certificate ca = Pem.readCertificate(copy.resolve("ca.pem"));
+        Pem.readCertificate(copy.resolve("sign-rsa.pem")).verify(ca.getPublicKey());
+        Pem.readCertificate(copy.resolve("enc-ec.pem")).verify(ca.getPublicKey());
+        assertThatThrownBy(() -> generator.addAlternativeKeys(copy, "spain")).isInstanceOf(PkiException.class)
+                .hasMessageContaining("not replaced");
+    }
+
+    @Test
+    void generateWritesTheAlternativeKeysToo(@TempDir Path work) throws Exception {
+        new SamplePkiGenerator(line -> { }).generate(work, List.of("spain"), false);
+
+        X509Certificate ca = Pem.readCertificate(work.resolve("spain/ca.pem"));
+        for (String role : new String[] {"sign", "enc", "tls", "sign-rsa", "enc-ec"}) {
+            Pem.readCertificate(work.resolve("spain/" + role + ".pem")).verify(ca.getPublicKey());
+            assertThat(work.resolve("spain/" + role + ".key")).isNotEmptyFile();
+        }
+    }
+
+    private static byte[] agree(PrivateKey mine, PublicKey theirs) throws Exception {
+        KeyAgreement agreement = KeyAgreement.getInstance("ECDH");
+        agreement.init(mine);
+        agreement.doPhase(theirs, true);
+        return agreement.generateSecret();
     }
 
     private static void assertSigns(PrivateKey key, X509Certificate certificate) throws Exception {
