@@ -1,0 +1,114 @@
+package fr.passerelle.gateway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import fr.passerelle.gateway.PasserelleMain;
+import fr.passerelle.routes.TestCertificates;
+import fr.passerelle.routes.TestPki;
+import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.seal.Credential;
+
+/** {@code open --partner spain} refuses, with the reason code and exit status 2, every way a message can be bad. */
+class OpenCommandRefusalsTest {
+
+    @TempDir
+    Path work;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalErr;
+    private final CmsProfile cms = new CmsProfile();
+    private final Instant now = Instant.now();
+
+    @BeforeEach
+    void captureErrors() {
+        originalErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreErrors() {
+        System.setErr(originalErr);
+    }
+
+    private Path sealedBy(Credential signer) throws Exception {
+        Path sealed = work.resolve("sealed.der");
+        Files.write(sealed, cms.seal(Files.readAllBytes(TestPki.sample("intel-report-from-spain.xml")), signer,
+                TestPki.partner("fr").currentEncryption()));
+        return sealed;
+    }
+
+    private void assertRefused(Path sealed, String reason, String... options) {
+        String[] base = {"open", "--partner", "spain", "--in", sealed.toString(), "--out", work.resolve("out").toString()};
+        String[] args = new String[base.length + options.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(options, 0, args, base.length, options.length);
+
+        assertThat(PasserelleMain.commandLine().execute(args)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(reason);
+        assertThat(work.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void opensWhatSpainSealed() throws Exception {
+        Path sealed = sealedBy(TestPki.credential("spain", "sign"));
+
+        assertThat(PasserelleMain.commandLine().execute("open", "--partner", "spain", "--in", sealed.toString(),
+                "--out", work.resolve("out").toString())).isZero();
+    }
+
+    /** Tampering in transit: one flipped byte. */
+    @Test
+    void oneFlippedByte() throws Exception {
+        Path sealed = sealedBy(TestPki.credential("spain", "sign"));
+        byte[] bytes = Files.readAllBytes(sealed);
+        bytes[bytes.length - 30] ^= 0x40;
+        Files.write(sealed, bytes);
+
+        assertRefused(sealed, "DECRYPTION_FAILED");
+    }
+
+    /** Impersonation: Morocco's valid signature presented as Spain's. */
+    @Test
+    void moroccoPresentedAsSpain() throws Exception {
+        assertRefused(sealedBy(TestPki.credential("morocco", "sign")), "CERT_UNKNOWN_CA");
+    }
+
+    /** A signer from a CA nobody configured. */
+    @Test
+    void signerFromAnUnknownCa() throws Exception {
+        assertRefused(sealedBy(TestCertificates.fromUnknownCa()), "CERT_UNKNOWN_CA");
+    }
+
+    /** An old key whose certificate, issued by Spain's own CA, has expired. */
+    @Test
+    void expiredCertificateFromSpainsCa() throws Exception {
+        Credential expired = TestCertificates.signing("spain", now.minus(Duration.ofDays(60)), now.minus(Duration.ofDays(1)));
+
+        assertRefused(sealedBy(expired), "CERT_EXPIRED");
+    }
+
+    /** A compromised key that Spain's CA has revoked, its CRL beside Spain's certificates. */
+    @Test
+    void revokedCertificate() throws Exception {
+        Credential revoked = TestCertificates.signing("spain", now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
+        Path spain = Files.createDirectories(work.resolve("spain"));
+        Files.copy(TestPki.dir("spain").resolve("ca.pem"), spain.resolve("ca.pem"));
+        Files.copy(TestPki.dir("spain").resolve("enc.pem"), spain.resolve("enc.pem"));
+        TestCertificates.writeCrl("spain", spain.resolve("crl.pem"), revoked.certificate());
+
+        assertRefused(sealedBy(revoked), "CERT_REVOKED", "--partner-dir", spain.toString());
+    }
+}
