@@ -29,7 +29,15 @@ public final class TlsClients {
 
     /** A client presenting {@code party}'s TLS certificate, offering only these protocols and cipher suites. */
     public static HttpClient as(String party, String[] protocols, String[] cipherSuites) throws Exception {
-        Credential tls = TestPki.credential(party, "tls");
+        return as(TestPki.credential(party, "tls"), protocols, cipherSuites);
+    }
+
+    /** A client presenting this TLS credential. */
+    public static HttpClient as(Credential tls) throws Exception {
+        return as(tls, new String[] {"TLSv1.3", "TLSv1.2"}, null);
+    }
+
+    private static HttpClient as(Credential tls, String[] protocols, String[] cipherSuites) throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
         keys.setKeyEntry("tls", tls.key(), PASSWORD, new Certificate[] {tls.certificate()});

@@ -52,6 +52,22 @@ public final class TestCertificates {
         return issue(ca, caKey, "CN=" + party + " SAMPLE test signer", notBefore, notAfter);
     }
 
+    /** A TLS client credential issued by {@code party}'s sample CA, valid for a day around now. */
+    public static Credential tlsClient(String party) throws Exception {
+        X509Certificate ca = Pem.readCertificate(TestPki.dir(party).resolve("ca.pem"));
+        PrivateKey caKey = Pem.readPrivateKey(TestPki.dir(party).resolve("ca.key"));
+        KeyPair keys = ecKeys();
+        Instant now = Instant.now();
+        X509Certificate certificate = certificate(new JcaX509v3CertificateBuilder(ca, serial(),
+                Date.from(now.minusSeconds(3600)), Date.from(now.plusSeconds(86_400)),
+                new X500Name("CN=" + party + " SAMPLE test TLS client"), keys.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                .addExtension(Extension.extendedKeyUsage, false,
+                        new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)), caKey);
+        return new Credential(keys.getPrivate(), certificate);
+    }
+
     /** A signing credential under a CA of its own, which no partner configuration knows. */
     public static Credential fromUnknownCa() throws Exception {
         KeyPair caKeys = ecKeys();
