@@ -32,6 +32,7 @@ import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.inbound.Receipts;
 import fr.passerelle.routes.seal.CmsProfile;
 import fr.passerelle.routes.seal.Opened;
+import fr.passerelle.routes.seal.XmlProfile;
 import fr.passerelle.schema.Schemas;
 import fr.passerelle.schema.receipt.Receipt;
 import jakarta.jms.BytesMessage;
@@ -45,7 +46,8 @@ import jakarta.jms.TextMessage;
  * The whole gateway on its embedded defaults (broker, database, partner endpoint), driven from outside as
  * national services and partners would: AMQP clients on the broker, HTTPS with client certificates.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "passerelle.partners.europol.profile=xml")
 @AutoConfigureObservability
 class GatewayEndToEndTest {
 
@@ -83,6 +85,36 @@ class GatewayEndToEndTest {
         assertThat(opened.content()).isEqualTo(envelope);
         assertThat(auditEvents(messageIdOf(envelope))).contains("OUTBOUND_RECEIVED", "OUTBOUND_SEALED",
                 "OUTBOUND_QUEUED");
+    }
+
+    /** Europol is configured for the xml profile: what ofast sends reaches it as signed and encrypted XML. */
+    @Test
+    void xmlPartnerReceivesXmlSecurity() throws Exception {
+        byte[] envelope = Files.readAllBytes(TestPki.sample("request-for-information-to-europol.xml"));
+
+        sendAmqp("ofast", "national.ofast.out", envelope);
+        byte[] sealed = receiveBytes("europol", "partner.europol.out");
+
+        assertThat(new String(sealed, StandardCharsets.UTF_8)).contains("EncryptedData").contains("aes256-gcm");
+        Opened opened = new XmlProfile().open(sealed, TestPki.identity("europol").decryption(),
+                TestPki.partner("fr").trust());
+        assertThat(opened.content()).isEqualTo(envelope);
+    }
+
+    /** Europol posts in its xml profile; expects 202 and delivery to ofast. */
+    @Test
+    void xmlPartnerPostsXmlSecurity() throws Exception {
+        String envelope = Files.readString(TestPki.sample("intel-report-from-spain.xml"))
+                .replace("992ff21b-371f-4039-94db-124e3e6f7d03", "0e4b5f1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b")
+                .replace("<sender>spain</sender>", "<sender>europol</sender>");
+        byte[] sealed = new XmlProfile().seal(envelope.getBytes(StandardCharsets.UTF_8),
+                TestPki.credential("europol", "sign"), TestPki.partner("fr").currentEncryption());
+
+        HttpResponse<byte[]> response = post("europol", sealed);
+
+        assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(202);
+        assertThat(((TextMessage) receive("ofast", "national.ofast.in",
+                "PasserelleMessageId = '0e4b5f1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b'")).getText()).isEqualTo(envelope);
     }
 
     /** The jar's send command puts the envelope on national.ofast.out as ofast; Spain receives it sealed. */
@@ -136,7 +168,8 @@ class GatewayEndToEndTest {
         Receipt receipt = (Receipt) Schemas.jaxbContext().createUnmarshaller().unmarshal(new ByteArrayInputStream(
                 cms.verify(response.body(), TestPki.partner("fr").trust()).content()));
         assertThat(receipt.getSha256()).isEqualTo(Receipts.sha256Hex(sealed));
-        TextMessage delivered = (TextMessage) receive("ofast", "national.ofast.in");
+        TextMessage delivered = (TextMessage) receive("ofast", "national.ofast.in",
+                "PasserelleMessageId = '992ff21b-371f-4039-94db-124e3e6f7d03'");
         assertThat(delivered.getText()).isEqualTo(new String(envelope, StandardCharsets.UTF_8));
         assertThat(auditEvents("992ff21b-371f-4039-94db-124e3e6f7d03"))
                 .contains("INBOUND_DELIVERED", "RECEIPT_ISSUED");

@@ -17,6 +17,7 @@ import fr.passerelle.gateway.PasserelleMain;
 import fr.passerelle.pki.Pem;
 import fr.passerelle.routes.OpenSsl;
 import fr.passerelle.routes.TestPki;
+import fr.passerelle.routes.Tools;
 
 /** The jar's commands, run in-process as a user would type them from the repository root. */
 class CommandLineTest {
@@ -68,6 +69,40 @@ class CommandLineTest {
 
         OpenSsl.decryptAndVerify(work, "sealed.der", "spain", "fr", "plain.xml");
         assertThat(Files.readAllBytes(work.resolve("plain.xml"))).isEqualTo(Files.readAllBytes(plain));
+    }
+
+    /** seal --profile xml for Spain: xmlsec1 decrypts it with Spain's key and verifies it against fr's CA. */
+    @Test
+    void xmlSealOutputOpensWithXmlsec1() throws Exception {
+        Tools.assumePresent("xmlsec1");
+        Path plain = TestPki.sample("intel-report-to-spain.xml");
+        assertThat(run("seal", "--partner", "spain", "--profile", "xml", "--in", plain.toString(),
+                "--out", work.resolve("sealed.xml").toString())).isZero();
+
+        Tools.run(work, "xmlsec1", "--decrypt", "--privkey-pem",
+                TestPki.dir("spain").resolve("enc.key") + "," + TestPki.dir("spain").resolve("enc.pem"),
+                "--trusted-pem", TestPki.dir("spain").resolve("ca.pem").toString(),
+                "--output", "signed.xml", "sealed.xml");
+        String verified = Tools.run(work, "xmlsec1", "--verify", "--enabled-reference-uris", "empty",
+                "--trusted-pem", TestPki.dir("fr").resolve("ca.pem").toString(), "signed.xml");
+
+        assertThat(verified).contains("OK");
+        assertThat(Files.readString(work.resolve("signed.xml"))).contains("<messageId>")
+                .contains("Signature");
+    }
+
+    /** xml round trip through the commands: seal for Spain, open as Spain. */
+    @Test
+    void xmlSealThenOpenRoundTrip() throws Exception {
+        Path plain = TestPki.sample("intel-report-to-spain.xml");
+        Path sealed = work.resolve("sealed.xml");
+        assertThat(run("seal", "--partner", "spain", "--profile", "xml", "--in", plain.toString(),
+                "--out", sealed.toString())).isZero();
+
+        assertThat(run("open", "--partner", "fr", "--profile", "xml", "--partner-dir", TestPki.dir("fr").toString(),
+                "--identity", TestPki.dir("spain").toString(), "--identity-id", "spain",
+                "--in", sealed.toString(), "--out", work.resolve("opened.xml").toString())).isZero();
+        assertThat(Files.readAllBytes(work.resolve("opened.xml"))).isEqualTo(Files.readAllBytes(plain));
     }
 
     /** open refuses a message whose signer is not the named partner: exit status 2 and the reason code. */

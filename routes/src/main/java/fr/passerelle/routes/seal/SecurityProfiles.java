@@ -12,7 +12,7 @@ public final class SecurityProfiles {
 
     /** The profiles every gateway offers. */
     public static SecurityProfiles standard() {
-        return new SecurityProfiles(List.of(new CmsProfile()));
+        return new SecurityProfiles(List.of(new CmsProfile(), new XmlProfile()));
     }
 
     public SecurityProfiles(List<SecurityProfile> profiles) {
