@@ -22,11 +22,11 @@ import fr.passerelle.routes.GatewayException;
 import fr.passerelle.routes.ReasonCode;
 
 /**
- * Parses and writes the XML documents of the {@code xml} profile. The parser refuses any DOCTYPE, as
- * {@link fr.passerelle.routes.validate.EnvelopeReader} does, so that no entity is expanded and nothing outside
- * the bytes is ever read, whether the bytes come from a partner or out of a decryption.
+ * Parses and writes every XML document the gateway reads: envelopes and the documents of the {@code xml}
+ * profile. The parser refuses any DOCTYPE, so that no entity is expanded and nothing outside the bytes is ever
+ * read, whether the bytes come from a national service, a partner or out of a decryption.
  */
-final class XmlDocuments {
+public final class XmlDocuments {
 
     private static final byte[] DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             .getBytes(StandardCharsets.UTF_8);
@@ -35,7 +35,7 @@ final class XmlDocuments {
     }
 
     /** A namespace-aware DOM of {@code xml}; anything not well-formed, or with a DOCTYPE, is MALFORMED_XML. */
-    static Document parse(byte[] xml) {
+    public static Document parse(byte[] xml) {
         try {
             // A new factory per call: factories are not guaranteed to be thread-safe, and parsing dominates anyway.
             DocumentBuilder builder = hardenedFactory().newDocumentBuilder();
