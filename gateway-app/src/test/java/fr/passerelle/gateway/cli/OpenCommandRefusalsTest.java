@@ -14,12 +14,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
 
 import fr.passerelle.gateway.PasserelleMain;
 import fr.passerelle.routes.TestCertificates;
 import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.seal.CmsProfile;
 import fr.passerelle.routes.seal.Credential;
+import fr.passerelle.routes.seal.XmlDocuments;
+import fr.passerelle.routes.seal.XmlProfile;
 
 /** {@code open --partner spain} refuses, with the reason code and exit status 2, every way a message can be bad. */
 class OpenCommandRefusalsTest {
@@ -98,6 +101,25 @@ class OpenCommandRefusalsTest {
         Credential expired = TestCertificates.signing("spain", now.minus(Duration.ofDays(60)), now.minus(Duration.ofDays(1)));
 
         assertRefused(sealedBy(expired), "CERT_EXPIRED");
+    }
+
+    /**
+     * XML signature wrapping: Spain's genuinely signed envelope moved under an attacker's envelope, which
+     * becomes the document the signature would seem to vouch for.
+     */
+    @Test
+    void xmlSignatureWrapping() throws Exception {
+        XmlProfile xml = new XmlProfile();
+        byte[] envelope = Files.readAllBytes(TestPki.sample("intel-report-from-spain.xml"));
+        Document signed = XmlDocuments.parse(xml.sign(envelope, TestPki.credential("spain", "sign")));
+        Document attacker = XmlDocuments.parse(new String(envelope, StandardCharsets.UTF_8)
+                .replace("Further to your report", "Release the container").getBytes(StandardCharsets.UTF_8));
+        attacker.getDocumentElement().appendChild(attacker.importNode(signed.getDocumentElement(), true));
+        Path sealed = work.resolve("wrapped.xml");
+        Files.write(sealed, xml.encrypt(XmlDocuments.serialize(attacker), TestPki.partner("fr").currentEncryption()));
+
+        assertRefused(sealed, "SIGNATURE_INVALID", "--profile", "xml");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("signature wrapping");
     }
 
     /** A compromised key that Spain's CA has revoked, its CRL beside Spain's certificates. */

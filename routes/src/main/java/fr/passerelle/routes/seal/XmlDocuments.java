@@ -71,7 +71,7 @@ public final class XmlDocuments {
      * UTF-8 bytes of the document: an XML declaration, then its Canonical XML (without comments). Canonical XML
      * because it is deterministic, has no DOCTYPE by construction and keeps every namespace a signature covers.
      */
-    static byte[] serialize(Document document) {
+    public static byte[] serialize(Document document) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.write(DECLARATION);
