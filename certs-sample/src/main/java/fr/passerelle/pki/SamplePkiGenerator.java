@@ -11,6 +11,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,8 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jcajce.spec.MLDSAParameterSpec;
+import org.bouncycastle.jcajce.spec.MLKEMParameterSpec;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -112,6 +115,7 @@ public final class SamplePkiGenerator {
                     new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth,
                         KeyPurposeId.id_kp_clientAuth}), loopback), tlsKeys);
             alternativeKeys(dir, party, ca, caKeys, now);
+            postQuantumKeys(dir, party, ca, caKeys, now);
             progress.accept("generated " + dir + " (ca, sign, enc, tls, sign-rsa, enc-ec)");
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new PkiException("cannot generate the sample PKI of " + party + ": " + e.getMessage(), e);
@@ -149,6 +153,52 @@ public final class SamplePkiGenerator {
         write(dir, "enc-ec", leaf(ca, caKeys, name(party, "encryption EC"), encKeys, now,
                 new KeyUsage(KeyUsage.keyAgreement),
                 new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection), null), encKeys);
+    }
+
+    /**
+     * Adds {@code mldsa} (ML-DSA-65, for signing) and {@code mlkem} (ML-KEM-768, for key encapsulation) to an
+     * existing party folder, issued by its {@code ca.pem} and {@code ca.key}; nothing else in the folder changes.
+     * They serve the experimental {@code pq-hybrid} profile, beside the classical {@code sign} and {@code enc} keys.
+     * Refuses to replace either pair if it already exists.
+     */
+    public void addPostQuantumKeys(Path dir, String party) {
+        for (String name : new String[] {"mldsa", "mlkem"}) {
+            if (Files.exists(dir.resolve(name + ".pem")) || Files.exists(dir.resolve(name + ".key"))) {
+                throw new PkiException(dir.resolve(name) + ".pem or .key already exists; it is not replaced");
+            }
+        }
+        X509Certificate ca = Pem.readCertificate(dir.resolve("ca.pem"));
+        KeyPair caKeys = new KeyPair(ca.getPublicKey(), Pem.readPrivateKey(dir.resolve("ca.key")));
+        try {
+            postQuantumKeys(dir, party, ca, caKeys, Instant.now());
+            progress.accept("added " + dir + " (mldsa, mlkem)");
+        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+            throw new PkiException("cannot add the post-quantum keys of " + party + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void postQuantumKeys(Path dir, String party, X509Certificate ca, KeyPair caKeys, Instant now)
+            throws IOException, GeneralSecurityException, OperatorCreationException {
+        // The CA stays ECDSA: partners already trust it, and the ML-DSA signature over the message is what must
+        // resist a quantum forger; replacing the CAs is a later step.
+        KeyPair signKeys = postQuantumKeyPair("ML-DSA", MLDSAParameterSpec.ml_dsa_65);
+        write(dir, "mldsa", leaf(ca, caKeys, name(party, "signing ML-DSA"), signKeys, now,
+                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation),
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection), null), signKeys);
+
+        // keyEncipherment is the only usage RFC 9935 allows for an ML-KEM certificate.
+        KeyPair encKeys = postQuantumKeyPair("ML-KEM", MLKEMParameterSpec.ml_kem_768);
+        write(dir, "mlkem", leaf(ca, caKeys, name(party, "encryption ML-KEM"), encKeys, now,
+                new KeyUsage(KeyUsage.keyEncipherment),
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection), null), encKeys);
+    }
+
+    private KeyPair postQuantumKeyPair(String algorithm, AlgorithmParameterSpec parameters)
+            throws GeneralSecurityException {
+        // Named explicitly: the JDK 17 providers know neither ML-DSA nor ML-KEM.
+        KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm, BouncyCastle.provider());
+        generator.initialize(parameters, random);
+        return generator.generateKeyPair();
     }
 
     private static X500Name name(String party, String role) {

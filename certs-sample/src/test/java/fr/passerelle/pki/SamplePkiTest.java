@@ -23,7 +23,11 @@ import java.util.List;
 
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
+import javax.crypto.KeyGenerator;
 
+import org.bouncycastle.jcajce.SecretKeyWithEncapsulation;
+import org.bouncycastle.jcajce.spec.KEMExtractSpec;
+import org.bouncycastle.jcajce.spec.KEMGenerateSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -148,6 +152,78 @@ class SamplePkiTest {
         for (String role : new String[] {"sign", "enc", "tls", "sign-rsa", "enc-ec"}) {
             Pem.readCertificate(work.resolve("spain/" + role + ".pem")).verify(ca.getPublicKey());
             assertThat(work.resolve("spain/" + role + ".key")).isNotEmptyFile();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("parties")
+    void postQuantumKeysChainToThePartysCaAndFitTheirRoles(String party) throws Exception {
+        X509Certificate ca = Pem.readCertificate(dir(party).resolve("ca.pem"));
+        X509Certificate mldsa = Pem.readCertificate(dir(party).resolve("mldsa.pem"));
+        X509Certificate mlkem = Pem.readCertificate(dir(party).resolve("mlkem.pem"));
+        for (X509Certificate certificate : List.of(mldsa, mlkem)) {
+            certificate.verify(ca.getPublicKey());
+            assertThat(certificate.getSubjectX500Principal().getName()).contains("SAMPLE").contains(party);
+            certificate.checkValidity(Date.from(Instant.now().plus(Duration.ofDays(365))));
+            assertThat(certificate.getBasicConstraints()).isEqualTo(-1);
+            assertThat(certificate.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.4");
+        }
+        for (String role : new String[] {"mldsa", "mlkem"}) {
+            assertThat(Files.readString(dir(party).resolve(role + ".key"), StandardCharsets.US_ASCII))
+                    .startsWith("-----BEGIN PRIVATE KEY-----");
+        }
+
+        assertThat(mldsa.getPublicKey().getAlgorithm()).isEqualTo("ML-DSA-65");
+        assertThat(mldsa.getKeyUsage()).isEqualTo(Pem.readCertificate(dir(party).resolve("sign.pem")).getKeyUsage());
+        Signature signer = Signature.getInstance("ML-DSA-65", BouncyCastle.provider());
+        signer.initSign(Pem.readPrivateKey(dir(party).resolve("mldsa.key")));
+        signer.update(new byte[] {1, 2, 3});
+        byte[] signature = signer.sign();
+        signer.initVerify(mldsa);
+        signer.update(new byte[] {1, 2, 3});
+        assertThat(signer.verify(signature)).as("mldsa.key matches mldsa.pem").isTrue();
+
+        assertThat(mlkem.getPublicKey().getAlgorithm()).isEqualTo("ML-KEM-768");
+        assertThat(mlkem.getKeyUsage()).as("keyEncipherment and nothing else")
+                .startsWith(false, false, true, false, false, false, false, false);
+        KeyGenerator kem = KeyGenerator.getInstance("ML-KEM", BouncyCastle.provider());
+        kem.init(new KEMGenerateSpec(mlkem.getPublicKey(), "AES"));
+        SecretKeyWithEncapsulation sent = (SecretKeyWithEncapsulation) kem.generateKey();
+        kem.init(new KEMExtractSpec(Pem.readPrivateKey(dir(party).resolve("mlkem.key")), sent.getEncapsulation(),
+                "AES"));
+        assertThat(kem.generateKey().getEncoded()).as("mlkem.key matches mlkem.pem").isEqualTo(sent.getEncoded());
+    }
+
+    @Test
+    void postQuantumKeysAreAddedWithoutTouchingTheRest(@TempDir Path work) throws Exception {
+        Path copy = work.resolve("spain");
+        Files.createDirectories(copy);
+        String[] existing = {"ca.pem", "ca.key", "sign.pem", "sign.key", "enc.pem", "enc.key"};
+        for (String file : existing) {
+            Files.copy(dir("spain").resolve(file), copy.resolve(file));
+        }
+
+        SamplePkiGenerator generator = new SamplePkiGenerator(line -> { });
+        generator.addPostQuantumKeys(copy, "spain");
+
+        for (String file : existing) {
+            assertThat(copy.resolve(file)).hasSameBinaryContentAs(dir("spain").resolve(file));
+        }
+        X509Certificate ca = Pem.readCertificate(copy.resolve("ca.pem"));
+        Pem.readCertificate(copy.resolve("mldsa.pem")).verify(ca.getPublicKey());
+        Pem.readCertificate(copy.resolve("mlkem.pem")).verify(ca.getPublicKey());
+        assertThatThrownBy(() -> generator.addPostQuantumKeys(copy, "spain")).isInstanceOf(PkiException.class)
+                .hasMessageContaining("not replaced");
+    }
+
+    @Test
+    void generateWritesThePostQuantumKeysToo(@TempDir Path work) throws Exception {
+        new SamplePkiGenerator(line -> { }).generate(work, List.of("spain"), false);
+
+        X509Certificate ca = Pem.readCertificate(work.resolve("spain/ca.pem"));
+        for (String role : new String[] {"mldsa", "mlkem"}) {
+            Pem.readCertificate(work.resolve("spain/" + role + ".pem")).verify(ca.getPublicKey());
+            assertThat(Pem.readPrivateKey(work.resolve("spain/" + role + ".key"))).isNotNull();
         }
     }
 

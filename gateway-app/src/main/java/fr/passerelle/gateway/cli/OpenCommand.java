@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import fr.passerelle.routes.seal.LocalIdentity;
 import fr.passerelle.routes.seal.Opened;
 import fr.passerelle.routes.seal.Partner;
-import fr.passerelle.routes.seal.SecurityProfiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +28,7 @@ public final class OpenCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--profile", paramLabel = "PROFILE",
-            description = "Security profile, cms or xml. Default: the partner's passerelle.partners.<P>.profile.")
+            description = "Security profile: cms, xml, or pq-hybrid (experimental). Default: the partner's passerelle.partners.<P>.profile.")
     String profile;
 
     @Mixin
@@ -40,7 +39,7 @@ public final class OpenCommand implements Callable<Integer> {
         return Cli.guarded(() -> {
             LocalIdentity identity = pki.identity();
             Partner from = pki.partner(partner, profile);
-            Opened opened = SecurityProfiles.standard().get(from.profile())
+            Opened opened = pki.profiles().get(from.profile())
                     .open(Files.readAllBytes(in), identity.decryption(), from.trust());
             Files.write(out, opened.content());
             System.out.println("opened " + in + ": signed by " + opened.signer().getSubjectX500Principal().getName()

@@ -1,11 +1,15 @@
 package fr.passerelle.gateway.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
+import fr.passerelle.gateway.config.GatewayProfiles;
 import fr.passerelle.gateway.config.PasserelleProperties;
 import fr.passerelle.routes.seal.LocalIdentity;
 import fr.passerelle.routes.seal.Partner;
 import fr.passerelle.routes.seal.PartyDirectory;
+import fr.passerelle.routes.seal.SecurityProfiles;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,6 +38,17 @@ final class PkiOptions {
             configuration = ConfigurationFiles.load();
         }
         return configuration;
+    }
+
+    /** The profiles the configuration offers, as the gateway would build them. */
+    SecurityProfiles profiles() {
+        Path ours = identityDirectory != null ? identityDirectory : configuration().identity().directory();
+        List<Path> partners = new ArrayList<>();
+        configuration().partners().values().forEach(partner -> partners.add(partner.directory()));
+        if (partnerDirectory != null) {
+            partners.add(partnerDirectory);
+        }
+        return GatewayProfiles.of(ours, partners);
     }
 
     LocalIdentity identity() {

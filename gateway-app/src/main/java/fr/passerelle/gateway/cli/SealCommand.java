@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 
 import fr.passerelle.routes.seal.LocalIdentity;
 import fr.passerelle.routes.seal.Partner;
-import fr.passerelle.routes.seal.SecurityProfiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +20,7 @@ public final class SealCommand implements Callable<Integer> {
     String partner;
 
     @Option(names = "--profile", paramLabel = "PROFILE",
-            description = "Security profile, cms or xml. Default: the partner's passerelle.partners.<P>.profile.")
+            description = "Security profile: cms, xml, or pq-hybrid (experimental). Default: the partner's passerelle.partners.<P>.profile.")
     String profile;
 
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "The plaintext to seal.")
@@ -38,7 +37,7 @@ public final class SealCommand implements Callable<Integer> {
         return Cli.guarded(() -> {
             LocalIdentity identity = pki.identity();
             Partner target = pki.partner(partner, profile);
-            byte[] sealed = SecurityProfiles.standard().get(target.profile())
+            byte[] sealed = pki.profiles().get(target.profile())
                     .seal(Files.readAllBytes(in), identity.signing(), target.currentEncryption());
             Files.write(out, sealed);
             System.out.println("sealed " + in + " for " + partner + " (" + target.profile() + "): " + out + ", "

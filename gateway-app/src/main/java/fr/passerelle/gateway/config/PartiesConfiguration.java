@@ -61,8 +61,8 @@ class PartiesConfiguration {
     }
 
     @Bean
-    SecurityProfiles securityProfiles() {
-        return SecurityProfiles.standard();
+    SecurityProfiles securityProfiles(PasserelleProperties properties) {
+        return GatewayProfiles.of(properties);
     }
 
     @Bean

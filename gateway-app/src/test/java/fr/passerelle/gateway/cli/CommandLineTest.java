@@ -105,6 +105,20 @@ class CommandLineTest {
         assertThat(Files.readAllBytes(work.resolve("opened.xml"))).isEqualTo(Files.readAllBytes(plain));
     }
 
+    /** EXPERIMENTAL pq-hybrid through the commands: seal for Spain, open as Spain; both signatures checked. */
+    @Test
+    void pqHybridSealThenOpenRoundTrip() throws Exception {
+        Path plain = TestPki.sample("intel-report-to-spain.xml");
+        Path sealed = work.resolve("sealed.der");
+        assertThat(run("seal", "--partner", "spain", "--profile", "pq-hybrid", "--in", plain.toString(),
+                "--out", sealed.toString())).isZero();
+
+        assertThat(run("open", "--partner", "fr", "--profile", "pq-hybrid", "--partner-dir", TestPki.dir("fr").toString(),
+                "--identity", TestPki.dir("spain").toString(), "--identity-id", "spain",
+                "--in", sealed.toString(), "--out", work.resolve("opened.xml").toString())).isZero();
+        assertThat(Files.readAllBytes(work.resolve("opened.xml"))).isEqualTo(Files.readAllBytes(plain));
+    }
+
     /** open refuses a message whose signer is not the named partner: exit status 2 and the reason code. */
     @Test
     void openRefusesTheWrongPartner() throws Exception {

@@ -30,6 +30,11 @@ public final class SecurityProfiles {
         return profile;
     }
 
+    /** Every profile, in the order given. */
+    public List<SecurityProfile> all() {
+        return List.copyOf(byName.values());
+    }
+
     public Set<String> names() {
         return byName.keySet();
     }
