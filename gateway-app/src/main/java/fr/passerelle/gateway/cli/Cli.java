@@ -15,6 +15,13 @@ final class Cli {
         void run() throws Exception;
     }
 
+    /** Thrown by an action that has already said what went wrong: exit status 1, nothing more printed. */
+    static final class Failure extends RuntimeException {
+        Failure() {
+            super(null, null, false, false);
+        }
+    }
+
     private Cli() {
     }
 
@@ -22,6 +29,8 @@ final class Cli {
         try {
             action.run();
             return 0;
+        } catch (Failure e) {
+            return FAILED;
         } catch (GatewayException e) {
             System.err.println("refused: " + e.reason().name() + ": " + e.reason().sentence());
             System.err.println("detail: " + e.detail());

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import javax.sql.DataSource;
+
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -13,6 +15,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import fr.passerelle.gateway.config.PasserelleProperties;
 
@@ -28,12 +31,24 @@ final class ConfigurationFiles {
     }
 
     static PasserelleProperties load() {
+        return Binder.get(environment()).bind("passerelle", PasserelleProperties.class)
+                .orElseThrow(() -> new IllegalArgumentException("no passerelle configuration found"));
+    }
+
+    /** The database the gateway is configured with ({@code spring.datasource.*}). */
+    static DataSource dataSource() {
+        ConfigurableEnvironment environment = environment();
+        String url = environment.getRequiredProperty("spring.datasource.url");
+        return new DriverManagerDataSource(url, environment.getProperty("spring.datasource.username", ""),
+                environment.getProperty("spring.datasource.password", ""));
+    }
+
+    private static ConfigurableEnvironment environment() {
         ConfigurableEnvironment environment = new StandardEnvironment();
         addLast(environment, new FileSystemResource("config/application.yml"));
         addLast(environment, new FileSystemResource("application.yml"));
         addLast(environment, new ClassPathResource("application.yml"));
-        return Binder.get(environment).bind("passerelle", PasserelleProperties.class)
-                .orElseThrow(() -> new IllegalArgumentException("no passerelle configuration found"));
+        return environment;
     }
 
     private static void addLast(ConfigurableEnvironment environment, Resource resource) {

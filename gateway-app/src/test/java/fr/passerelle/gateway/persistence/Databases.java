@@ -1,0 +1,76 @@
+package fr.passerelle.gateway.persistence;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Assumptions;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The databases the persistence tests run against: embedded H2 always, and the PostgreSQL service of this
+ * machine (127.0.0.1:5432, database {@code test}) when it answers. Without it the PostgreSQL tests are skipped
+ * and say so, unless {@code PASSERELLE_REQUIRE_POSTGRES} is set (CI sets it), which makes its absence a failure.
+ * Each test gets a fresh database (H2) or schema (PostgreSQL), migrated by the gateway's own Flyway scripts.
+ */
+enum Databases {
+    H2,
+    POSTGRESQL;
+
+    static final String POSTGRES_URL = System.getenv().getOrDefault("PASSERELLE_TEST_POSTGRES_URL",
+            "jdbc:postgresql://127.0.0.1:5432/test");
+    static final String POSTGRES_USER = System.getenv().getOrDefault("PASSERELLE_TEST_POSTGRES_USER", "postgres");
+
+    private static final List<String> CREATED_SCHEMAS = new CopyOnWriteArrayList<>();
+
+    /** Drops the PostgreSQL schemas the tests created, so that the shared database does not fill up. */
+    static void dropCreatedSchemas() {
+        if (CREATED_SCHEMAS.isEmpty()) {
+            return;
+        }
+        try (Connection connection = DriverManager.getConnection(POSTGRES_URL, POSTGRES_USER, "");
+             Statement statement = connection.createStatement()) {
+            for (String schema : CREATED_SCHEMAS) {
+                statement.execute("drop schema if exists " + schema + " cascade");
+            }
+            CREATED_SCHEMAS.clear();
+        } catch (SQLException e) {
+            System.err.println("could not drop the test schemas " + CREATED_SCHEMAS + ": " + e.getMessage());
+        }
+    }
+
+    /** A fresh, migrated database of this kind. */
+    DataSource fresh() {
+        DataSource dataSource = switch (this) {
+            case H2 -> new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+            case POSTGRESQL -> freshPostgresSchema();
+        };
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        return dataSource;
+    }
+
+    private static DataSource freshPostgresSchema() {
+        String schema = "passerelle_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection connection = DriverManager.getConnection(POSTGRES_URL, POSTGRES_USER, "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("create schema " + schema);
+            CREATED_SCHEMAS.add(schema);
+        } catch (SQLException e) {
+            boolean required = System.getenv("PASSERELLE_REQUIRE_POSTGRES") != null;
+            String message = "PostgreSQL at " + POSTGRES_URL + " does not answer (" + e.getMessage() + ")";
+            if (required) {
+                throw new AssertionError(message + " and PASSERELLE_REQUIRE_POSTGRES is set", e);
+            }
+            System.err.println("SKIPPED: " + message + "; the PostgreSQL tests did not run");
+            Assumptions.abort(message);
+        }
+        return new DriverManagerDataSource(POSTGRES_URL + "?currentSchema=" + schema, POSTGRES_USER, "");
+    }
+}
