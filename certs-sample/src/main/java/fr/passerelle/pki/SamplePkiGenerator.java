@@ -70,8 +70,9 @@ public final class SamplePkiGenerator {
     }
 
     /**
-     * Writes {@code DIR/<party>/{ca,sign,enc,tls,sign-rsa,enc-ec}.{pem,key}} for every party. Refuses to overwrite an existing
-     * party folder unless {@code overwrite}, so that a slip of the command line cannot destroy real keys.
+     * Writes {@code DIR/<party>/{ca,sign,enc,tls,sign-rsa,enc-ec,mldsa,mlkem}.{pem,key}} for every party. Refuses
+     * to overwrite an existing party folder unless {@code overwrite}, so that a slip of the command line cannot
+     * destroy real keys.
      */
     public void generate(Path outDir, List<String> parties, boolean overwrite) {
         for (String party : parties) {
@@ -93,16 +94,10 @@ public final class SamplePkiGenerator {
             X500Name caName = name(party, "CA");
             X509Certificate ca = caCertificate(caName, caKeys, now);
             write(dir, "ca", ca, caKeys);
+            PartyCa issuer = new PartyCa(dir, party, ca, caKeys, now);
 
-            KeyPair signKeys = ecKeyPair();
-            write(dir, "sign", leaf(ca, caKeys, name(party, "signing"), signKeys, now,
-                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation),
-                    new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection), null), signKeys);
-
-            KeyPair encKeys = rsaKeyPair();
-            write(dir, "enc", leaf(ca, caKeys, name(party, "encryption"), encKeys, now,
-                    new KeyUsage(KeyUsage.keyEncipherment),
-                    new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection), null), encKeys);
+            issueSigning(issuer, "sign", "signing", ecKeyPair());
+            issueEncryption(issuer, "enc", "encryption", rsaKeyPair(), KeyUsage.keyEncipherment);
 
             KeyPair tlsKeys = ecKeyPair();
             GeneralNames loopback = new GeneralNames(new GeneralName[] {
@@ -110,13 +105,12 @@ public final class SamplePkiGenerator {
                 new GeneralName(GeneralName.iPAddress,
                         new DEROctetString(InetAddress.getByName("127.0.0.1").getAddress()))
             });
-            write(dir, "tls", leaf(ca, caKeys, name(party, "TLS"), tlsKeys, now,
-                    new KeyUsage(KeyUsage.digitalSignature),
+            issue(issuer, "tls", "TLS", tlsKeys, new KeyUsage(KeyUsage.digitalSignature),
                     new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth,
-                        KeyPurposeId.id_kp_clientAuth}), loopback), tlsKeys);
-            alternativeKeys(dir, party, ca, caKeys, now);
-            postQuantumKeys(dir, party, ca, caKeys, now);
-            progress.accept("generated " + dir + " (ca, sign, enc, tls, sign-rsa, enc-ec)");
+                        KeyPurposeId.id_kp_clientAuth}), loopback);
+            alternativeKeys(issuer);
+            postQuantumKeys(issuer);
+            progress.accept("generated " + dir + " (ca, sign, enc, tls, sign-rsa, enc-ec, mldsa, mlkem)");
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new PkiException("cannot generate the sample PKI of " + party + ": " + e.getMessage(), e);
         }
@@ -127,32 +121,13 @@ public final class SamplePkiGenerator {
      * {@code ca.key}; nothing else in the folder changes. Refuses to replace either pair if it already exists.
      */
     public void addAlternativeKeys(Path dir, String party) {
-        for (String name : new String[] {"sign-rsa", "enc-ec"}) {
-            if (Files.exists(dir.resolve(name + ".pem")) || Files.exists(dir.resolve(name + ".key"))) {
-                throw new PkiException(dir.resolve(name) + ".pem or .key already exists; it is not replaced");
-            }
-        }
-        X509Certificate ca = Pem.readCertificate(dir.resolve("ca.pem"));
-        KeyPair caKeys = new KeyPair(ca.getPublicKey(), Pem.readPrivateKey(dir.resolve("ca.key")));
-        try {
-            alternativeKeys(dir, party, ca, caKeys, Instant.now());
-            progress.accept("added " + dir + " (sign-rsa, enc-ec)");
-        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
-            throw new PkiException("cannot add the alternative keys of " + party + ": " + e.getMessage(), e);
-        }
+        addKeys(dir, party, List.of("sign-rsa", "enc-ec"), "alternative", this::alternativeKeys);
     }
 
-    private void alternativeKeys(Path dir, String party, X509Certificate ca, KeyPair caKeys, Instant now)
+    private void alternativeKeys(PartyCa issuer)
             throws IOException, GeneralSecurityException, OperatorCreationException {
-        KeyPair signKeys = rsaKeyPair();
-        write(dir, "sign-rsa", leaf(ca, caKeys, name(party, "signing RSA"), signKeys, now,
-                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation),
-                new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection), null), signKeys);
-
-        KeyPair encKeys = ecKeyPair();
-        write(dir, "enc-ec", leaf(ca, caKeys, name(party, "encryption EC"), encKeys, now,
-                new KeyUsage(KeyUsage.keyAgreement),
-                new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection), null), encKeys);
+        issueSigning(issuer, "sign-rsa", "signing RSA", rsaKeyPair());
+        issueEncryption(issuer, "enc-ec", "encryption EC", ecKeyPair(), KeyUsage.keyAgreement);
     }
 
     /**
@@ -162,7 +137,32 @@ public final class SamplePkiGenerator {
      * Refuses to replace either pair if it already exists.
      */
     public void addPostQuantumKeys(Path dir, String party) {
-        for (String name : new String[] {"mldsa", "mlkem"}) {
+        addKeys(dir, party, List.of("mldsa", "mlkem"), "post-quantum", this::postQuantumKeys);
+    }
+
+    private void postQuantumKeys(PartyCa issuer)
+            throws IOException, GeneralSecurityException, OperatorCreationException {
+        // The CA stays ECDSA: partners already trust it, and the ML-DSA signature over the message is what must
+        // resist a quantum forger; replacing the CAs is a later step.
+        issueSigning(issuer, "mldsa", "signing ML-DSA", postQuantumKeyPair("ML-DSA", MLDSAParameterSpec.ml_dsa_65));
+        // keyEncipherment is the only usage RFC 9935 allows for an ML-KEM certificate.
+        issueEncryption(issuer, "mlkem", "encryption ML-KEM",
+                postQuantumKeyPair("ML-KEM", MLKEMParameterSpec.ml_kem_768), KeyUsage.keyEncipherment);
+    }
+
+    /** Issues some of a party's key pairs into its folder, e.g. {@link #alternativeKeys}. */
+    @FunctionalInterface
+    private interface KeySet {
+        void issue(PartyCa issuer) throws IOException, GeneralSecurityException, OperatorCreationException;
+    }
+
+    /**
+     * Adds the pairs {@code names} to an existing party folder with {@code keys}, issued by the folder's
+     * {@code ca.pem} and {@code ca.key}; refuses if any of them exists, so that no key is ever replaced.
+     * {@code kind} names the pairs in the error message.
+     */
+    private void addKeys(Path dir, String party, List<String> names, String kind, KeySet keys) {
+        for (String name : names) {
             if (Files.exists(dir.resolve(name + ".pem")) || Files.exists(dir.resolve(name + ".key"))) {
                 throw new PkiException(dir.resolve(name) + ".pem or .key already exists; it is not replaced");
             }
@@ -170,27 +170,37 @@ public final class SamplePkiGenerator {
         X509Certificate ca = Pem.readCertificate(dir.resolve("ca.pem"));
         KeyPair caKeys = new KeyPair(ca.getPublicKey(), Pem.readPrivateKey(dir.resolve("ca.key")));
         try {
-            postQuantumKeys(dir, party, ca, caKeys, Instant.now());
-            progress.accept("added " + dir + " (mldsa, mlkem)");
+            keys.issue(new PartyCa(dir, party, ca, caKeys, Instant.now()));
+            progress.accept("added " + dir + " (" + String.join(", ", names) + ")");
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
-            throw new PkiException("cannot add the post-quantum keys of " + party + ": " + e.getMessage(), e);
+            throw new PkiException("cannot add the " + kind + " keys of " + party + ": " + e.getMessage(), e);
         }
     }
 
-    private void postQuantumKeys(Path dir, String party, X509Certificate ca, KeyPair caKeys, Instant now)
-            throws IOException, GeneralSecurityException, OperatorCreationException {
-        // The CA stays ECDSA: partners already trust it, and the ML-DSA signature over the message is what must
-        // resist a quantum forger; replacing the CAs is a later step.
-        KeyPair signKeys = postQuantumKeyPair("ML-DSA", MLDSAParameterSpec.ml_dsa_65);
-        write(dir, "mldsa", leaf(ca, caKeys, name(party, "signing ML-DSA"), signKeys, now,
-                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation),
-                new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection), null), signKeys);
+    /** A party's CA, the folder its end-entity certificates and keys go to, and the time they are issued at. */
+    private record PartyCa(Path dir, String party, X509Certificate certificate, KeyPair keys, Instant now) {
+    }
 
-        // keyEncipherment is the only usage RFC 9935 allows for an ML-KEM certificate.
-        KeyPair encKeys = postQuantumKeyPair("ML-KEM", MLKEMParameterSpec.ml_kem_768);
-        write(dir, "mlkem", leaf(ca, caKeys, name(party, "encryption ML-KEM"), encKeys, now,
-                new KeyUsage(KeyUsage.keyEncipherment),
-                new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection), null), encKeys);
+    /** A signing certificate: digitalSignature and nonRepudiation, for e-mail protection (CMS and XML). */
+    private void issueSigning(PartyCa issuer, String file, String role, KeyPair keys)
+            throws IOException, GeneralSecurityException, OperatorCreationException {
+        issue(issuer, file, role, keys, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation),
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection), null);
+    }
+
+    /** An encryption certificate for e-mail protection, {@code usage} saying how: key transport or agreement. */
+    private void issueEncryption(PartyCa issuer, String file, String role, KeyPair keys, int usage)
+            throws IOException, GeneralSecurityException, OperatorCreationException {
+        issue(issuer, file, role, keys, new KeyUsage(usage),
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection), null);
+    }
+
+    /** Writes {@code <file>.pem} and {@code <file>.key}: a certificate for {@code role} and its private key. */
+    private void issue(PartyCa issuer, String file, String role, KeyPair keys, KeyUsage usage,
+            ExtendedKeyUsage extendedUsage, GeneralNames altNames)
+            throws IOException, GeneralSecurityException, OperatorCreationException {
+        write(issuer.dir(), file, leaf(issuer.certificate(), issuer.keys(), name(issuer.party(), role), keys,
+                issuer.now(), usage, extendedUsage, altNames), keys);
     }
 
     private KeyPair postQuantumKeyPair(String algorithm, AlgorithmParameterSpec parameters)

@@ -51,13 +51,23 @@ class SamplePkiTest {
         ca.verify(ca.getPublicKey());
         assertThat(ca.getBasicConstraints()).isGreaterThanOrEqualTo(0);
         for (String role : new String[] {"ca", "sign", "enc", "tls", "sign-rsa", "enc-ec"}) {
-            X509Certificate certificate = Pem.readCertificate(dir(party).resolve(role + ".pem"));
-            certificate.verify(ca.getPublicKey());
-            assertThat(certificate.getSubjectX500Principal().getName()).contains("SAMPLE").contains(party);
-            certificate.checkValidity(Date.from(Instant.now().plus(Duration.ofDays(365))));
-            assertThat(Files.readString(dir(party).resolve(role + ".key"), StandardCharsets.US_ASCII))
-                    .startsWith("-----BEGIN PRIVATE KEY-----");
+            assertSampleIssuedBy(ca, party, role);
         }
+    }
+
+    /**
+     * The party's {@code role.pem} is issued by {@code ca}, says SAMPLE and the party in its subject, and is still
+     * valid in a year; {@code role.key} is a PEM private key. Returns the certificate, for more checks.
+     */
+    private static X509Certificate assertSampleIssuedBy(X509Certificate ca, String party, String role)
+            throws Exception {
+        X509Certificate certificate = Pem.readCertificate(dir(party).resolve(role + ".pem"));
+        certificate.verify(ca.getPublicKey());
+        assertThat(certificate.getSubjectX500Principal().getName()).contains("SAMPLE").contains(party);
+        certificate.checkValidity(Date.from(Instant.now().plus(Duration.ofDays(365))));
+        assertThat(Files.readString(dir(party).resolve(role + ".key"), StandardCharsets.US_ASCII))
+                .startsWith("-----BEGIN PRIVATE KEY-----");
+        return certificate;
     }
 
     @ParameterizedTest
@@ -125,23 +135,7 @@ class SamplePkiTest {
 
     @Test
     void alternativeKeysAreAddedWithoutTouchingTheRest(@TempDir Path work) throws Exception {
-        Path copy = work.resolve("spain");
-        Files.createDirectories(copy);
-        for (String file : new String[] {"ca.pem", "ca.key", "sign.pem", "sign.key", "enc.pem", "enc.key"}) {
-            Files.copy(dir("spain").resolve(file), copy.resolve(file));
-        }
-
-        SamplePkiGenerator generator = new SamplePkiGenerator(line -> { });
-        generator.addAlternativeKeys(copy, "spain");
-
-        for (String file : new String[] {"ca.pem", "ca.key", "sign.pem", "sign.key", "enc.pem", "enc.key"}) {
-            assertThat(copy.resolve(file)).hasSameBinaryContentAs(dir("spain").resolve(file));
-        }
-        X509Certificate ca = Pem.readCertificate(copy.resolve("ca.pem"));
-        Pem.readCertificate(copy.resolve("sign-rsa.pem")).verify(ca.getPublicKey());
-        Pem.readCertificate(copy.resolve("enc-ec.pem")).verify(ca.getPublicKey());
-        assertThatThrownBy(() -> generator.addAlternativeKeys(copy, "spain")).isInstanceOf(PkiException.class)
-                .hasMessageContaining("not replaced");
+        assertAddsWithoutTouchingTheRest(work, SamplePkiGenerator::addAlternativeKeys, "sign-rsa", "enc-ec");
     }
 
     @Test
@@ -159,18 +153,11 @@ class SamplePkiTest {
     @MethodSource("parties")
     void postQuantumKeysChainToThePartysCaAndFitTheirRoles(String party) throws Exception {
         X509Certificate ca = Pem.readCertificate(dir(party).resolve("ca.pem"));
-        X509Certificate mldsa = Pem.readCertificate(dir(party).resolve("mldsa.pem"));
-        X509Certificate mlkem = Pem.readCertificate(dir(party).resolve("mlkem.pem"));
+        X509Certificate mldsa = assertSampleIssuedBy(ca, party, "mldsa");
+        X509Certificate mlkem = assertSampleIssuedBy(ca, party, "mlkem");
         for (X509Certificate certificate : List.of(mldsa, mlkem)) {
-            certificate.verify(ca.getPublicKey());
-            assertThat(certificate.getSubjectX500Principal().getName()).contains("SAMPLE").contains(party);
-            certificate.checkValidity(Date.from(Instant.now().plus(Duration.ofDays(365))));
             assertThat(certificate.getBasicConstraints()).isEqualTo(-1);
             assertThat(certificate.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.4");
-        }
-        for (String role : new String[] {"mldsa", "mlkem"}) {
-            assertThat(Files.readString(dir(party).resolve(role + ".key"), StandardCharsets.US_ASCII))
-                    .startsWith("-----BEGIN PRIVATE KEY-----");
         }
 
         assertThat(mldsa.getPublicKey().getAlgorithm()).isEqualTo("ML-DSA-65");
@@ -196,6 +183,21 @@ class SamplePkiTest {
 
     @Test
     void postQuantumKeysAreAddedWithoutTouchingTheRest(@TempDir Path work) throws Exception {
+        assertAddsWithoutTouchingTheRest(work, SamplePkiGenerator::addPostQuantumKeys, "mldsa", "mlkem");
+    }
+
+    /** One of the generator's {@code add...Keys} methods: adds pairs to a party folder. */
+    @FunctionalInterface
+    private interface KeyAdder {
+        void add(SamplePkiGenerator generator, Path dir, String party);
+    }
+
+    /**
+     * On a copy of Spain's folder as it was before any key was added (CA, sign, enc), {@code adder} writes the pairs
+     * {@code added}, issued by the folder's CA, changes nothing else, and refuses to run a second time.
+     */
+    private static void assertAddsWithoutTouchingTheRest(Path work, KeyAdder adder, String... added)
+            throws Exception {
         Path copy = work.resolve("spain");
         Files.createDirectories(copy);
         String[] existing = {"ca.pem", "ca.key", "sign.pem", "sign.key", "enc.pem", "enc.key"};
@@ -204,15 +206,16 @@ class SamplePkiTest {
         }
 
         SamplePkiGenerator generator = new SamplePkiGenerator(line -> { });
-        generator.addPostQuantumKeys(copy, "spain");
+        adder.add(generator, copy, "spain");
 
         for (String file : existing) {
             assertThat(copy.resolve(file)).hasSameBinaryContentAs(dir("spain").resolve(file));
         }
         X509Certificate ca = Pem.readCertificate(copy.resolve("ca.pem"));
-        Pem.readCertificate(copy.resolve("mldsa.pem")).verify(ca.getPublicKey());
-        Pem.readCertificate(copy.resolve("mlkem.pem")).verify(ca.getPublicKey());
-        assertThatThrownBy(() -> generator.addPostQuantumKeys(copy, "spain")).isInstanceOf(PkiException.class)
+        for (String name : added) {
+            Pem.readCertificate(copy.resolve(name + ".pem")).verify(ca.getPublicKey());
+        }
+        assertThatThrownBy(() -> adder.add(generator, copy, "spain")).isInstanceOf(PkiException.class)
                 .hasMessageContaining("not replaced");
     }
 

@@ -1,7 +1,7 @@
 package fr.passerelle.routes.seal;
 
+import static fr.passerelle.routes.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.nio.charset.StandardCharsets;
@@ -262,11 +262,6 @@ class CmsProfileKeyTypesTest {
             return e;
         }
         throw new AssertionError("expected a refusal");
-    }
-
-    private static void assertRefused(Runnable action, ReasonCode reason) {
-        assertThatThrownBy(action::run).isInstanceOf(GatewayException.class)
-                .satisfies(e -> assertThat(((GatewayException) e).reason()).isEqualTo(reason));
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

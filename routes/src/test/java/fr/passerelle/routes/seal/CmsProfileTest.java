@@ -1,7 +1,7 @@
 package fr.passerelle.routes.seal;
 
+import static fr.passerelle.routes.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +14,6 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import fr.passerelle.routes.GatewayException;
 import fr.passerelle.routes.OpenSsl;
 import fr.passerelle.routes.ReasonCode;
 import fr.passerelle.routes.TestPki;
@@ -153,11 +152,6 @@ class CmsProfileTest {
 
         assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trust()),
                 ReasonCode.SIGNATURE_INVALID);
-    }
-
-    private static void assertRefused(Runnable action, ReasonCode reason) {
-        assertThatThrownBy(action::run).isInstanceOf(GatewayException.class)
-                .satisfies(e -> assertThat(((GatewayException) e).reason()).isEqualTo(reason));
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

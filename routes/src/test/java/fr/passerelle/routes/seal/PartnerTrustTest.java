@@ -1,7 +1,6 @@
 package fr.passerelle.routes.seal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static fr.passerelle.routes.Refusals.assertRefused;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import fr.passerelle.pki.Pem;
-import fr.passerelle.routes.GatewayException;
 import fr.passerelle.routes.ReasonCode;
 import fr.passerelle.routes.TestCertificates;
 import fr.passerelle.routes.TestPki;
@@ -42,13 +40,13 @@ class PartnerTrustTest {
     /** Impersonation: Morocco's valid certificate presented as Spain's. */
     @Test
     void refusesAnotherPartnersCertificate() {
-        assertRefused(TestPki.credential("morocco", "sign").certificate(), ReasonCode.CERT_UNKNOWN_CA);
+        assertRefusedAsSigner(TestPki.credential("morocco", "sign").certificate(), ReasonCode.CERT_UNKNOWN_CA);
     }
 
     /** A signer from a CA nobody configured. */
     @Test
     void refusesAnUnknownCa() throws Exception {
-        assertRefused(TestCertificates.fromUnknownCa().certificate(), ReasonCode.CERT_UNKNOWN_CA);
+        assertRefusedAsSigner(TestCertificates.fromUnknownCa().certificate(), ReasonCode.CERT_UNKNOWN_CA);
     }
 
     /** A stolen or forgotten key whose certificate has expired, though issued by Spain's own CA. */
@@ -57,7 +55,7 @@ class PartnerTrustTest {
         Instant now = Instant.now();
         var expired = TestCertificates.signing("spain", now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
 
-        assertRefused(expired.certificate(), ReasonCode.CERT_EXPIRED);
+        assertRefusedAsSigner(expired.certificate(), ReasonCode.CERT_EXPIRED);
     }
 
     /** A certificate issued ahead of its time, or a clock set wrong. */
@@ -66,7 +64,7 @@ class PartnerTrustTest {
         Instant now = Instant.now();
         var early = TestCertificates.signing("spain", now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
 
-        assertRefused(early.certificate(), ReasonCode.CERT_NOT_YET_VALID);
+        assertRefusedAsSigner(early.certificate(), ReasonCode.CERT_NOT_YET_VALID);
     }
 
     /** A compromised key, revoked by Spain's CA, and the CRL picked up without restart. */
@@ -82,8 +80,8 @@ class PartnerTrustTest {
         TestCertificates.writeCrl("spain", work.resolve("crl.pem"), other.certificate(), compromised.certificate());
         Files.setLastModifiedTime(work.resolve("crl.pem"), FileTime.from(now.plusSeconds(5)));
 
-        assertThatThrownBy(() -> trust.validate(compromised.certificate(), List.of(), PartnerTrust.Usage.SIGNING))
-                .satisfies(e -> assertThat(((GatewayException) e).reason()).isEqualTo(ReasonCode.CERT_REVOKED));
+        assertRefused(() -> trust.validate(compromised.certificate(), List.of(), PartnerTrust.Usage.SIGNING),
+                ReasonCode.CERT_REVOKED);
     }
 
     /** A forged CRL (signed by another CA) must not be taken as "nothing is revoked". */
@@ -91,21 +89,19 @@ class PartnerTrustTest {
     void refusesEverythingWhenTheCrlIsNotSignedByThePartnersCa() throws Exception {
         TestCertificates.writeCrl("morocco", work.resolve("crl.pem"));
 
-        assertRefused(TestPki.credential("spain", "sign").certificate(), ReasonCode.CERT_REVOKED);
+        assertRefusedAsSigner(TestPki.credential("spain", "sign").certificate(), ReasonCode.CERT_REVOKED);
     }
 
     /** A key used for the wrong role: the TLS certificate as a signing certificate, the signing one for TLS. */
     @Test
     void refusesTheWrongUsage() {
-        assertRefused(TestPki.credential("spain", "tls").certificate(), ReasonCode.CERT_WRONG_USAGE);
-        assertThatThrownBy(() -> spainTrust().validate(TestPki.credential("spain", "sign").certificate(), List.of(),
-                PartnerTrust.Usage.TLS_CLIENT))
-                .satisfies(e -> assertThat(((GatewayException) e).reason()).isEqualTo(ReasonCode.CERT_WRONG_USAGE));
+        assertRefusedAsSigner(TestPki.credential("spain", "tls").certificate(), ReasonCode.CERT_WRONG_USAGE);
+        assertRefused(() -> spainTrust().validate(TestPki.credential("spain", "sign").certificate(), List.of(),
+                PartnerTrust.Usage.TLS_CLIENT), ReasonCode.CERT_WRONG_USAGE);
     }
 
-    private void assertRefused(java.security.cert.X509Certificate certificate, ReasonCode reason) {
-        assertThatThrownBy(() -> spainTrust().validate(certificate, List.of(), PartnerTrust.Usage.SIGNING))
-                .isInstanceOf(GatewayException.class)
-                .satisfies(e -> assertThat(((GatewayException) e).reason()).isEqualTo(reason));
+    /** Spain's trust refuses {@code certificate} as a signing certificate, with {@code reason}. */
+    private void assertRefusedAsSigner(java.security.cert.X509Certificate certificate, ReasonCode reason) {
+        assertRefused(() -> spainTrust().validate(certificate, List.of(), PartnerTrust.Usage.SIGNING), reason);
     }
 }

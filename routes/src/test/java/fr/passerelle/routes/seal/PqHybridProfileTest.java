@@ -1,7 +1,7 @@
 package fr.passerelle.routes.seal;
 
+import static fr.passerelle.routes.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -20,7 +20,6 @@ import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.SignerInformationStore;
 import org.junit.jupiter.api.Test;
 
-import fr.passerelle.routes.GatewayException;
 import fr.passerelle.routes.ReasonCode;
 import fr.passerelle.routes.TestPki;
 
@@ -202,10 +201,5 @@ class PqHybridProfileTest {
 
     private boolean isEcdsa(SignerInformation signer) {
         return X9ObjectIdentifiers.ecdsa_with_SHA256.getId().equals(signer.getEncryptionAlgOID());
-    }
-
-    private static void assertRefused(Runnable action, ReasonCode reason) {
-        assertThatThrownBy(action::run).isInstanceOf(GatewayException.class)
-                .satisfies(e -> assertThat(((GatewayException) e).reason()).isEqualTo(reason));
     }
 }

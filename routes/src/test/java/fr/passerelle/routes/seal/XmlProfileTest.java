@@ -1,7 +1,7 @@
 package fr.passerelle.routes.seal;
 
+import static fr.passerelle.routes.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
-import fr.passerelle.routes.GatewayException;
 import fr.passerelle.routes.ReasonCode;
 import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.XmlSec1;
@@ -290,10 +289,8 @@ class XmlProfileTest {
     /** Plaintext posted as if sealed. */
     @Test
     void refusesADocumentThatIsNotEncrypted() {
-        assertThatThrownBy(() -> xml.open(sample(), fr.decryption(), spainAsPartner.trust()))
-                .isInstanceOf(GatewayException.class)
-                .hasMessage("not an XML Encryption document")
-                .satisfies(e -> assertThat(((GatewayException) e).reason()).isEqualTo(ReasonCode.MALFORMED_XML));
+        assertRefused(() -> xml.open(sample(), fr.decryption(), spainAsPartner.trust()), ReasonCode.MALFORMED_XML)
+                .hasMessage("not an XML Encryption document");
     }
 
     /** A recipient certificate without an RSA key cannot receive an RSA-OAEP EncryptedKey. */
@@ -303,15 +300,8 @@ class XmlProfileTest {
     }
 
     private void assertWrappingRefused(byte[] sealed) {
-        assertThatThrownBy(() -> xml.open(sealed, fr.decryption(), spainAsPartner.trust()))
-                .isInstanceOf(GatewayException.class)
-                .hasMessageContaining("signature wrapping")
-                .satisfies(e -> assertThat(((GatewayException) e).reason()).isEqualTo(ReasonCode.SIGNATURE_INVALID));
-    }
-
-    private static void assertRefused(Runnable action, ReasonCode reason) {
-        assertThatThrownBy(action::run).isInstanceOf(GatewayException.class)
-                .satisfies(e -> assertThat(((GatewayException) e).reason()).isEqualTo(reason));
+        assertRefused(() -> xml.open(sealed, fr.decryption(), spainAsPartner.trust()), ReasonCode.SIGNATURE_INVALID)
+                .hasMessageContaining("signature wrapping");
     }
 
     private static byte[] sample() {

@@ -1,0 +1,300 @@
+package fr.passerelle.routes.seal;
+
+import static fr.passerelle.routes.ReasonCode.DECRYPTION_FAILED;
+import static fr.passerelle.routes.ReasonCode.NOT_CMS;
+import static fr.passerelle.routes.ReasonCode.NOT_FOR_US;
+import static fr.passerelle.routes.ReasonCode.NOT_SIGNED;
+import static fr.passerelle.routes.ReasonCode.SEAL_FAILED;
+import static fr.passerelle.routes.ReasonCode.SIGNATURE_INVALID;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.RSAKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAESOAEPparams;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cms.CMSAlgorithm;
+import org.bouncycastle.cms.CMSAuthEnvelopedData;
+import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.CMSSignerDigestMismatchException;
+import org.bouncycastle.cms.KeyTransRecipientInformation;
+import org.bouncycastle.cms.Recipient;
+import org.bouncycastle.cms.RecipientInfoGenerator;
+import org.bouncycastle.cms.RecipientInformation;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
+import org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient;
+import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.OutputAEADEncryptor;
+import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
+import org.bouncycastle.util.Selector;
+
+import fr.passerelle.pki.BouncyCastle;
+import fr.passerelle.routes.GatewayException;
+
+/**
+ * The CMS steps that the {@code cms} and {@code pq-hybrid} profiles take the same way: building SignedData and
+ * AuthEnvelopedData, parsing what a partner sent with the same refusals, RSA-OAEP in both directions, and checking
+ * one signer against the partner's trust. One implementation, so that a refusal tightened for one profile is
+ * tightened for the other. Each profile keeps what differs: which signers and recipients it expects, which key
+ * management it accepts, and the advice its refusals give.
+ */
+final class CmsSupport {
+
+    /** SHA-2 of 256 bits or more: for classical signatures, RSA-PSS and RSA-OAEP. */
+    static final Set<ASN1ObjectIdentifier> SHA256_OR_STRONGER = Set.of(
+            NISTObjectIdentifiers.id_sha256, NISTObjectIdentifiers.id_sha384, NISTObjectIdentifiers.id_sha512);
+
+    /** ECDSA as a signature algorithm; some tools write the bare key OID, the digest being checked on its own. */
+    static final Set<ASN1ObjectIdentifier> ECDSA = Set.of(X9ObjectIdentifiers.ecdsa_with_SHA256,
+            X9ObjectIdentifiers.ecdsa_with_SHA384, X9ObjectIdentifiers.ecdsa_with_SHA512,
+            X9ObjectIdentifiers.id_ecPublicKey);
+
+    private CmsSupport() {
+    }
+
+    /** One signer of a SignedData: the JCA name of its signature algorithm and the credential that signs. */
+    record Signer(String algorithm, Credential credential) {
+    }
+
+    /** A DER SignedData with {@code content} attached, one signer info per signer, their certificates included. */
+    static byte[] sign(byte[] content, List<Signer> signers) {
+        try {
+            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (Signer signer : signers) {
+                generator.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder()
+                        .setProvider(BouncyCastle.provider())
+                        .build(signer.algorithm(), signer.credential().key(), signer.credential().certificate()));
+                certificates.add(signer.credential().certificate());
+            }
+            generator.addCertificates(new JcaCertStore(certificates));
+            return generator.generate(new CMSProcessableByteArray(content), true).getEncoded("DER");
+        } catch (OperatorCreationException | CertificateException | CMSException | IOException e) {
+            throw new GatewayException(SEAL_FAILED, "cannot sign: " + e.getMessage(), e);
+        }
+    }
+
+    /** SHA-256 with ECDSA for an EC key, RSA-PSS with SHA-256 (MGF1-SHA256) for an RSA key. */
+    static String signatureAlgorithm(PrivateKey key) {
+        if (key instanceof ECKey) {
+            return "SHA256withECDSA";
+        }
+        if (key instanceof RSAKey) {
+            return "SHA256withRSAandMGF1";
+        }
+        throw new GatewayException(SEAL_FAILED, "unsupported signing key type " + key.getAlgorithm());
+    }
+
+    /** The recipient infos of one message; building them may fail like the rest of the encryption. */
+    @FunctionalInterface
+    interface Recipients {
+        List<RecipientInfoGenerator> build() throws GeneralSecurityException;
+    }
+
+    /** A DER AuthEnvelopedData (AES-256-GCM) of {@code content}, its content key sent to each of {@code recipients}. */
+    static byte[] encrypt(byte[] content, Recipients recipients) {
+        try {
+            CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
+            for (RecipientInfoGenerator recipient : recipients.build()) {
+                generator.addRecipientInfoGenerator(recipient);
+            }
+            return generator.generate(new CMSProcessableByteArray(content),
+                    (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_GCM)
+                            .setProvider(BouncyCastle.provider()).build())
+                    .getEncoded();
+        } catch (GeneralSecurityException | CMSException | IOException e) {
+            throw new GatewayException(SEAL_FAILED, "cannot encrypt: " + e.getMessage(), e);
+        }
+    }
+
+    /** Key transport by RSA-OAEP with SHA-256 and MGF1-SHA256 to the holder of {@code recipient}. */
+    static RecipientInfoGenerator rsaOaepRecipient(X509Certificate recipient) throws GeneralSecurityException {
+        AlgorithmIdentifier oaep = new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(
+                PKCSObjectIdentifiers.id_RSAES_OAEP, new OAEPParameterSpec("SHA-256", "MGF1",
+                        MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+        return new JceKeyTransRecipientInfoGenerator(recipient, oaep).setProvider(BouncyCastle.provider());
+    }
+
+    /**
+     * Opens an AuthEnvelopedData with one of {@code decryption}, matched by the recipient identifier (issuer and
+     * serial number, or subject key identifier) of a recipient info. The kinds of recipient info are tried in the
+     * order of {@code preference}, and within a kind our keys in their order; the first match is the only one
+     * tried. {@code unwrapper} checks that recipient's key management against the profile (refusing it with
+     * {@code NOT_CMS}) and gives what recovers the content key. Any failure of the key transport, agreement or
+     * encapsulation, of the unwrap or of the GCM tag is reported the same way, so that a prober learns nothing
+     * about which one.
+     */
+    static byte[] decrypt(byte[] sealed, List<Credential> decryption,
+            List<Class<? extends RecipientInformation>> preference,
+            BiFunction<RecipientInformation, Credential, Recipient> unwrapper) {
+        CMSAuthEnvelopedData enveloped = parseAuthEnveloped(sealed);
+        for (Class<? extends RecipientInformation> kind : preference) {
+            for (Credential credential : decryption) {
+                X509CertificateHolder ours = holder(credential.certificate());
+                for (RecipientInformation recipient : enveloped.getRecipientInfos().getRecipients()) {
+                    if (kind.isInstance(recipient) && recipient.getRID().match(ours)) {
+                        Recipient unwrapping = unwrapper.apply(recipient, credential);
+                        try {
+                            return recipient.getContent(unwrapping);
+                        } catch (CMSException | RuntimeException e) {
+                            throw new GatewayException(DECRYPTION_FAILED, "decryption or integrity check failed", e);
+                        }
+                    }
+                }
+            }
+        }
+        throw new GatewayException(NOT_FOR_US, "no recipient info matches our encryption certificates");
+    }
+
+    /**
+     * Whether {@code recipient} is RSA-OAEP key transport with SHA-256 or stronger. It reads only public algorithm
+     * identifiers; malformed parameters throw a runtime exception, which the profiles refuse like any other key
+     * management outside them.
+     */
+    static boolean isRsaOaepSha256OrStronger(RecipientInformation recipient) {
+        AlgorithmIdentifier algorithm = recipient.getKeyEncryptionAlgorithm();
+        return recipient instanceof KeyTransRecipientInformation
+                && PKCSObjectIdentifiers.id_RSAES_OAEP.equals(algorithm.getAlgorithm())
+                && SHA256_OR_STRONGER.contains(oaepDigest(algorithm));
+    }
+
+    /** What unwraps an RSA-OAEP transported content key with our RSA key. */
+    static Recipient rsaOaepUnwrapper(Credential credential) {
+        return new JceKeyTransAuthEnvelopedRecipient(credential.key()).setProvider(BouncyCastle.provider());
+    }
+
+    /** The OAEP hash; absent parameters mean SHA-1 (RFC 4055), which is refused. */
+    private static ASN1ObjectIdentifier oaepDigest(AlgorithmIdentifier oaep) {
+        RSAESOAEPparams parameters = oaep.getParameters() == null
+                ? new RSAESOAEPparams() : RSAESOAEPparams.getInstance(oaep.getParameters());
+        return parameters.getHashAlgorithm().getAlgorithm();
+    }
+
+    private static X509CertificateHolder holder(X509Certificate certificate) {
+        try {
+            return new JcaX509CertificateHolder(certificate);
+        } catch (CertificateEncodingException e) {
+            // Our own configuration, not the message: not a DECRYPTION_FAILED a sender could provoke.
+            throw new IllegalStateException("cannot encode our certificate "
+                    + certificate.getSubjectX500Principal().getName(), e);
+        }
+    }
+
+    /** A DER ContentInfo holding an AuthEnvelopedData whose content is encrypted with AES-256-GCM, else NOT_CMS. */
+    private static CMSAuthEnvelopedData parseAuthEnveloped(byte[] sealed) {
+        ContentInfo info;
+        try {
+            info = ContentInfo.getInstance(sealed);
+        } catch (RuntimeException e) {
+            throw new GatewayException(NOT_CMS, "not a DER CMS ContentInfo");
+        }
+        if (info == null || !CMSObjectIdentifiers.authEnvelopedData.equals(info.getContentType())) {
+            throw new GatewayException(NOT_CMS, "expected AuthEnvelopedData, got "
+                    + (info == null ? "nothing" : info.getContentType()));
+        }
+        CMSAuthEnvelopedData enveloped;
+        try {
+            enveloped = new CMSAuthEnvelopedData(info);
+        } catch (CMSException | RuntimeException e) {
+            throw new GatewayException(NOT_CMS, "malformed AuthEnvelopedData");
+        }
+        // The dotted form of the OID parsed from DER, never null: comparing the strings compares the OIDs.
+        if (!CMSAlgorithm.AES256_GCM.getId().equals(enveloped.getEncryptionAlgOID())) {
+            throw new GatewayException(NOT_CMS, "content encryption must be AES-256-GCM, got "
+                    + enveloped.getEncryptionAlgOID());
+        }
+        return enveloped;
+    }
+
+    /** The SignedData a partner sent, else NOT_SIGNED. */
+    static CMSSignedData parseSignedData(byte[] signedData) {
+        try {
+            return new CMSSignedData(signedData);
+        } catch (CMSException | RuntimeException e) {
+            throw new GatewayException(NOT_SIGNED, "the content is not a CMS SignedData");
+        }
+    }
+
+    /** Refuses {@code signer} with SIGNATURE_INVALID unless its digest is one of {@code accepted}. */
+    static void requireDigest(SignerInformation signer, Set<ASN1ObjectIdentifier> accepted, String advice) {
+        if (!accepted.contains(signer.getDigestAlgorithmID().getAlgorithm())) {
+            throw new GatewayException(SIGNATURE_INVALID, "digest algorithm " + signer.getDigestAlgOID()
+                    + " is not accepted" + advice);
+        }
+    }
+
+    /**
+     * The certificate of {@code signer}, once it is found in {@code signed}, passes {@code trust} as a signing
+     * certificate (with the {@code included} certificates as possible intermediates), and the signature verifies
+     * with it. {@code notIncluded} and {@code doesNotVerify} are the refusals of the profile for its two cases.
+     */
+    static X509Certificate verifySigner(CMSSignedData signed, SignerInformation signer,
+            List<X509Certificate> included, PartnerTrust trust, String notIncluded, String doesNotVerify) {
+        @SuppressWarnings("unchecked")
+        List<X509Certificate> matching = certificates(signed, (Selector<X509CertificateHolder>) signer.getSID());
+        if (matching.isEmpty()) {
+            throw new GatewayException(NOT_SIGNED, notIncluded);
+        }
+        X509Certificate certificate = matching.get(0);
+        trust.validate(certificate, included, PartnerTrust.Usage.SIGNING);
+        try {
+            if (!signer.verify(new JcaSimpleSignerInfoVerifierBuilder()
+                    .setProvider(BouncyCastle.provider()).build(certificate))) {
+                throw new GatewayException(SIGNATURE_INVALID, doesNotVerify);
+            }
+        } catch (CMSSignerDigestMismatchException e) {
+            throw new GatewayException(SIGNATURE_INVALID, "the content digest does not match the signed digest");
+        } catch (CMSException | OperatorCreationException | RuntimeException e) {
+            if (e instanceof GatewayException gatewayException) {
+                throw gatewayException;
+            }
+            throw new GatewayException(SIGNATURE_INVALID, "the signature cannot be verified: " + e.getMessage());
+        }
+        return certificate;
+    }
+
+    /** The certificates of {@code signed} that {@code which} selects, all of them when it is null. */
+    static List<X509Certificate> certificates(CMSSignedData signed, Selector<X509CertificateHolder> which) {
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter().setProvider(BouncyCastle.provider());
+        List<X509Certificate> result = new ArrayList<>();
+        try {
+            for (X509CertificateHolder holder : signed.getCertificates().getMatches(which)) {
+                result.add(converter.getCertificate(holder));
+            }
+        } catch (CertificateException e) {
+            throw new GatewayException(NOT_SIGNED, "an included certificate cannot be read");
+        }
+        return result;
+    }
+}
