@@ -4,15 +4,26 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 import javax.sql.DataSource;
+
+import fr.passerelle.routes.GatewayException;
+import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.seal.PartnerTrust;
 
 /**
  * Recomputes the audit chain from the first record to the last and reports the first record that breaks it:
  * a changed field (its hash no longer matches), a deleted record (a gap in the sequence), an inserted or
  * reordered record (its previous hash is not the hash of the record before it), or a head that does not match
- * the last record (records removed from the end). Streams the table: memory does not grow with its size.
+ * the last record (records removed from the end). Then checks every signed checkpoint: its signature by our
+ * signing key, its statement, and that the hash it signs is the recomputed hash of its record. Streams the
+ * table: memory grows with the number of checkpoints, not of records.
  */
 public final class AuditVerifier {
 
@@ -25,15 +36,33 @@ public final class AuditVerifier {
     }
 
     private final DataSource dataSource;
+    private final PartnerTrust signerTrust;
 
-    public AuditVerifier(DataSource dataSource) {
+    /**
+     * @param signerTrust what the checkpoint signer's certificate must satisfy: our own CA, as a partner would
+     *     check it
+     */
+    public AuditVerifier(DataSource dataSource, PartnerTrust signerTrust) {
         this.dataSource = dataSource;
+        this.signerTrust = signerTrust;
+    }
+
+    private record Checkpoint(String hash, Instant signedAt, String signature) {
     }
 
     public Result verify() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
+            Map<Long, Checkpoint> checkpoints = new TreeMap<>();
+            try (PreparedStatement query = connection.prepareStatement(
+                    "select seq, record_hash, signed_at, signature from audit_checkpoint order by seq");
+                 ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    checkpoints.put(rows.getLong(1), new Checkpoint(rows.getString(2),
+                            rows.getTimestamp(3).toInstant(), rows.getString(4)));
+                }
+            }
             String expectedPrevious = AuditChain.GENESIS;
             long expectedSeq = 1;
             long count = 0;
@@ -60,6 +89,11 @@ public final class AuditVerifier {
                         if (!Objects.equals(stored, AuditChain.hash(previous, entry))) {
                             return new Result(count, seq, "its content does not match its hash (a field was changed)");
                         }
+                        Checkpoint checkpoint = checkpoints.remove(seq);
+                        String checkpointProblem = checkpoint == null ? null : check(seq, stored, checkpoint);
+                        if (checkpointProblem != null) {
+                            return new Result(count, seq, checkpointProblem);
+                        }
                         expectedPrevious = stored;
                         expectedSeq++;
                         count++;
@@ -77,7 +111,29 @@ public final class AuditVerifier {
                             + " but the trail ends at record " + count + " (records were removed from the end)");
                 }
             }
+            if (!checkpoints.isEmpty()) {
+                long first = checkpoints.keySet().iterator().next();
+                return new Result(count, first, "a signed checkpoint covers record " + first
+                        + ", which is not in the trail (records were removed)");
+            }
             return new Result(count, null, null);
         }
+    }
+
+    /** Null when the checkpoint of record {@code seq}, whose recomputed hash is {@code hash}, holds. */
+    private String check(long seq, String hash, Checkpoint checkpoint) {
+        byte[] signed;
+        try {
+            signed = new CmsProfile().verify(Base64.getDecoder().decode(checkpoint.signature()), signerTrust).content();
+        } catch (GatewayException | IllegalArgumentException e) {
+            return "its signed checkpoint does not verify (" + e.getMessage() + ")";
+        }
+        if (!Arrays.equals(signed, AuditCheckpoints.statement(seq, checkpoint.hash(), checkpoint.signedAt()))) {
+            return "its signed checkpoint says something else than the checkpoint row";
+        }
+        if (!checkpoint.hash().equals(hash)) {
+            return "its signed checkpoint vouches for another hash (the record or one before it was changed)";
+        }
+        return null;
     }
 }

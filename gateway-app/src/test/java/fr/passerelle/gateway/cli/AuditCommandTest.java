@@ -21,7 +21,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import fr.passerelle.gateway.PasserelleMain;
 import fr.passerelle.gateway.persistence.JdbcAuditTrail;
+import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.audit.AuditEvent;
+import fr.passerelle.routes.seal.CmsProfile;
 
 /** {@code audit verify} on the configured database: exit 0 when intact, 1 naming the first broken record. */
 class AuditCommandTest {
@@ -53,8 +55,10 @@ class AuditCommandTest {
     void verifiesThenNamesTheAlteredRecord() {
         DataSource dataSource = new DriverManagerDataSource(url, "passerelle", "");
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        CmsProfile cms = new CmsProfile();
         JdbcAuditTrail trail = new JdbcAuditTrail(new JdbcTemplate(dataSource),
-                new DataSourceTransactionManager(dataSource), Clock.systemUTC());
+                new DataSourceTransactionManager(dataSource), Clock.systemUTC(),
+                statement -> cms.sign(statement, TestPki.credential("fr", "sign")), 3);
         for (int i = 0; i < 10; i++) {
             trail.record("msg-" + i, AuditEvent.OUTBOUND_QUEUED, "gateway", "spain", "partner.spain.out");
         }

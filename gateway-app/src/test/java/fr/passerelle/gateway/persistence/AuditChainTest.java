@@ -21,7 +21,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
+import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.audit.AuditEvent;
+import fr.passerelle.routes.seal.CmsProfile;
+import fr.passerelle.routes.seal.PartnerTrust;
 
 /**
  * The audit hash chain on H2 and on PostgreSQL: it verifies after traffic, including concurrent appends from two
@@ -34,9 +37,12 @@ class AuditChainTest {
         Databases.dropCreatedSchemas();
     }
 
+    private static final CmsProfile CMS = new CmsProfile();
+    private static final PartnerTrust FR_CA = TestPki.partner("fr").trust();
+
     private static JdbcAuditTrail trail(DataSource dataSource) {
         return new JdbcAuditTrail(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
-                Clock.systemUTC());
+                Clock.systemUTC(), statement -> CMS.sign(statement, TestPki.credential("fr", "sign")), 5);
     }
 
     private static DataSource withRecords(Databases database, int count) {
@@ -50,7 +56,7 @@ class AuditChainTest {
     }
 
     private static AuditVerifier.Result verify(DataSource dataSource) throws Exception {
-        return new AuditVerifier(dataSource).verify();
+        return new AuditVerifier(dataSource, FR_CA).verify();
     }
 
     @ParameterizedTest
@@ -138,19 +144,19 @@ class AuditChainTest {
     void anInsertedRecordIsFound(Databases database) throws Exception {
         DataSource dataSource = withRecords(database, 20);
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-        for (long seq = 20; seq >= 10; seq--) {
+        for (long seq = 20; seq >= 7; seq--) {
             jdbc.update("update audit_record set seq = ? where seq = ?", seq + 1, seq);
         }
-        String previous = jdbc.queryForObject("select record_hash from audit_record where seq = 9", String.class);
+        String previous = jdbc.queryForObject("select record_hash from audit_record where seq = 6", String.class);
         Instant at = Instant.parse("2026-01-01T00:00:00Z");
-        AuditChain.Entry forged = new AuditChain.Entry(10, at, "forged", "INBOUND_DELIVERED", "gateway", "spain", null);
+        AuditChain.Entry forged = new AuditChain.Entry(7, at, "forged", "INBOUND_DELIVERED", "gateway", "spain", null);
         jdbc.update("insert into audit_record (seq, recorded_at, message_id, event, actor, partner, details,"
-                + " previous_hash, record_hash) values (10, ?, 'forged', 'INBOUND_DELIVERED', 'gateway', 'spain', null,"
+                + " previous_hash, record_hash) values (7, ?, 'forged', 'INBOUND_DELIVERED', 'gateway', 'spain', null,"
                 + " ?, ?)", Timestamp.from(at), previous, AuditChain.hash(previous, forged));
 
         AuditVerifier.Result result = verify(dataSource);
 
-        assertThat(result.brokenSeq()).isEqualTo(11);
+        assertThat(result.brokenSeq()).isEqualTo(8);
         assertThat(result.problem()).contains("previous hash");
     }
 
@@ -168,6 +174,67 @@ class AuditChainTest {
 
         assertThat(result.intact()).isFalse();
         assertThat(result.brokenSeq()).isEqualTo(5);
+    }
+
+    /**
+     * Rewriting history: a record changed and every later hash recomputed, head included, so that the chain
+     * alone looks intact. The signed checkpoints, which need our signing key, still vouch for the old hashes.
+     */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void aRecomputedChainIsCaughtByTheSignedCheckpoints(Databases database) throws Exception {
+        DataSource dataSource = withRecords(database, 12);
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        jdbc.update("update audit_record set actor = 'douane' where seq = 3");
+        String previous = jdbc.queryForObject("select record_hash from audit_record where seq = 2", String.class);
+        for (Map<String, Object> row : jdbc.queryForList("select * from audit_record where seq >= 3 order by seq")) {
+            AuditChain.Entry entry = new AuditChain.Entry(((Number) row.get("seq")).longValue(),
+                    ((Timestamp) jdbc.queryForObject("select recorded_at from audit_record where seq = ?",
+                            Timestamp.class, row.get("seq"))).toInstant(),
+                    (String) row.get("message_id"), (String) row.get("event"), (String) row.get("actor"),
+                    (String) row.get("partner"), (String) row.get("details"));
+            String hash = AuditChain.hash(previous, entry);
+            jdbc.update("update audit_record set previous_hash = ?, record_hash = ? where seq = ?", previous, hash,
+                    entry.seq());
+            previous = hash;
+        }
+        jdbc.update("update audit_head set last_hash = ? where id = 1", previous);
+
+        AuditVerifier.Result result = verify(dataSource);
+
+        assertThat(result.intact()).isFalse();
+        assertThat(result.brokenSeq()).isEqualTo(5);
+        assertThat(result.problem()).contains("another hash");
+    }
+
+    /** Forgery: a checkpoint row whose signature was replaced. */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void aTamperedCheckpointSignatureIsFound(Databases database) throws Exception {
+        DataSource dataSource = withRecords(database, 10);
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        String other = jdbc.queryForObject("select signature from audit_checkpoint where seq = 10", String.class);
+        jdbc.update("update audit_checkpoint set signature = ? where seq = 5", other);
+
+        AuditVerifier.Result result = verify(dataSource);
+
+        assertThat(result.brokenSeq()).isEqualTo(5);
+        assertThat(result.problem()).contains("checkpoint");
+    }
+
+    /** The checkpoint a third party checks with openssl alone. */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void checkpointsAreSignedEveryFiveRecords(Databases database) {
+        DataSource dataSource = withRecords(database, 12);
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+
+        assertThat(jdbc.queryForList("select seq from audit_checkpoint order by seq", Long.class)).containsExactly(5L, 10L);
+        String signature = jdbc.queryForObject("select signature from audit_checkpoint where seq = 10", String.class);
+        byte[] statement = CMS.verify(java.util.Base64.getDecoder().decode(signature), FR_CA).content();
+        assertThat(new String(statement, java.nio.charset.StandardCharsets.UTF_8))
+                .startsWith("passerelle-audit-checkpoint v1 seq=10 hash="
+                        + jdbc.queryForObject("select record_hash from audit_record where seq = 10", String.class));
     }
 
     @ParameterizedTest
