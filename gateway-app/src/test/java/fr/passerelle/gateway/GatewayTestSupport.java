@@ -6,11 +6,13 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * What every Boot test of the gateway shares: a free broker port, a throw-away data folder and an in-memory
- * database, so that tests never touch ./data/ nor the default ports of a gateway running beside them.
+ * What every Boot test of the gateway shares: a free broker port and a throw-away data folder for the broker and
+ * the database, so that tests never touch ./data/ nor the default ports of a gateway running beside them.
  */
 public final class GatewayTestSupport {
 
@@ -25,6 +27,19 @@ public final class GatewayTestSupport {
         }
     }
 
+    /**
+     * The database URL the gateway ships with, so that tests run its very options (only the folder changes).
+     */
+    public static String defaultDatabaseUrl() {
+        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
+        yaml.setResources(new ClassPathResource("application.yml"));
+        String url = yaml.getObject().getProperty("spring.datasource.url");
+        if (url == null || !url.contains("./data/")) {
+            throw new IllegalStateException("the default spring.datasource.url no longer lives under ./data/: " + url);
+        }
+        return url;
+    }
+
     /** Registers ports and storage for one test application context; returns the broker port. */
     public static int register(DynamicPropertyRegistry registry, String name) {
         int brokerPort = freePort();
@@ -36,7 +51,7 @@ public final class GatewayTestSupport {
         }
         registry.add("passerelle.broker.port", () -> brokerPort);
         registry.add("passerelle.broker.data-directory", () -> data.resolve("broker").toString());
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+        registry.add("spring.datasource.url", () -> defaultDatabaseUrl().replace("./data/", data + "/"));
         registry.add("server.port", () -> 0);
         registry.add("management.server.port", () -> 0);
         return brokerPort;
