@@ -85,6 +85,8 @@ class GatewayEndToEndTest {
         assertThat(opened.content()).isEqualTo(envelope);
         assertThat(auditEvents(messageIdOf(envelope))).contains("OUTBOUND_RECEIVED", "OUTBOUND_SEALED",
                 "OUTBOUND_QUEUED");
+        assertThat(jdbc.queryForList("select partner from message_store where message_id = ? and direction = 'OUTBOUND'",
+                String.class, messageIdOf(envelope))).contains("spain");
     }
 
     /** Europol is configured for the xml profile: what ofast sends reaches it as signed and encrypted XML. */

@@ -51,6 +51,7 @@ public final class GatewayTestSupport {
         }
         registry.add("passerelle.broker.port", () -> brokerPort);
         registry.add("passerelle.broker.data-directory", () -> data.resolve("broker").toString());
+        registry.add("passerelle.store.key-file", () -> data.resolve("store.key").toString());
         registry.add("spring.datasource.url", () -> defaultDatabaseUrl().replace("./data/", data + "/"));
         registry.add("server.port", () -> 0);
         registry.add("management.server.port", () -> 0);

@@ -20,6 +20,7 @@ class StartupValidationTest {
         List<String> args = new ArrayList<>(List.of(
                 "--passerelle.broker.port=" + GatewayTestSupport.freePort(),
                 "--passerelle.broker.data-directory=" + data.resolve("broker"),
+                "--passerelle.store.key-file=" + data.resolve("store.key"),
                 "--spring.datasource.url=jdbc:h2:mem:startup-" + System.nanoTime(),
                 "--server.port=0", "--management.server.port=0"));
         args.addAll(List.of(overrides));

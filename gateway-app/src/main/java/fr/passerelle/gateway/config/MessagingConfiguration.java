@@ -24,6 +24,7 @@ import fr.passerelle.routes.inbound.Receipts;
 import fr.passerelle.routes.outbound.OutboundRoutes;
 import fr.passerelle.routes.seal.CmsProfile;
 import fr.passerelle.routes.seal.SecurityProfiles;
+import fr.passerelle.routes.store.MessageStore;
 import fr.passerelle.routes.validate.EnvelopeReader;
 import jakarta.jms.ConnectionFactory;
 
@@ -82,15 +83,15 @@ class MessagingConfiguration {
 
     @Bean
     OutboundRoutes outboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles,
-            AuditTrail audit) {
-        return new OutboundRoutes(parties, reader, profiles, audit);
+            AuditTrail audit, MessageStore store) {
+        return new OutboundRoutes(parties, reader, profiles, audit, store);
     }
 
     @Bean
     InboundRoutes inboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, CmsProfile cms,
-            IdempotentRepository inboundReplays, AuditTrail audit, Clock clock) {
+            IdempotentRepository inboundReplays, AuditTrail audit, MessageStore store, Clock clock) {
         Receipts receipts = new Receipts(cms, parties.identity().signing(), parties.identity().id());
-        return new InboundRoutes(parties, reader, profiles, receipts, inboundReplays, audit, clock);
+        return new InboundRoutes(parties, reader, profiles, receipts, inboundReplays, audit, store, clock);
     }
 
     private static String randomSecret() {

@@ -25,6 +25,7 @@ import jakarta.validation.constraints.Pattern;
  * @param defaultService the service that receives partner messages addressed to no known service
  * @param maxMessageBytes the largest envelope or sealed message accepted, in bytes
  * @param broker the embedded message broker
+ * @param store the message store
  */
 @Validated
 @ConfigurationProperties("passerelle")
@@ -34,7 +35,8 @@ public record PasserelleProperties(
         @NotEmpty List<@Pattern(regexp = PARTY_ID) String> services,
         @DefaultValue("ofast") @Pattern(regexp = PARTY_ID) String defaultService,
         @DefaultValue("10485760") @Min(1024) @Max(104857600) int maxMessageBytes,
-        @Valid @NotNull Broker broker) {
+        @Valid @NotNull Broker broker,
+        @Valid @DefaultValue Store store) {
 
     /** What a party id looks like: the same rule as the envelope schema. */
     public static final String PARTY_ID = "[a-z][a-z0-9-]{1,31}";
@@ -57,6 +59,21 @@ public record PasserelleProperties(
      * @param profile the security profile of messages to and from this partner: {@code cms} or {@code xml}
      */
     public record Partner(@NotNull Path directory, @DefaultValue("cms") @NotEmpty String profile) {
+    }
+
+    /**
+     * The message store: what was exchanged, the plaintext encrypted at rest.
+     *
+     * @param keyFile the storage key (32 bytes, base64), readable by the gateway's account only
+     * @param generateKey whether to create the key file on first start when it does not exist
+     * @param retentionDays how long messages are kept, in days; the audit trail is kept regardless
+     * @param retentionDaysByPartner a different retention for some partners, in days
+     */
+    public record Store(
+            @DefaultValue("data/store.key") @NotNull Path keyFile,
+            @DefaultValue("true") boolean generateKey,
+            @DefaultValue("365") @Min(1) int retentionDays,
+            @DefaultValue Map<String, @Min(1) Integer> retentionDaysByPartner) {
     }
 
     /**

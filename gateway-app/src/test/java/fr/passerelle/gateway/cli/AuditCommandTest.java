@@ -54,7 +54,8 @@ class AuditCommandTest {
     @Test
     void verifiesThenNamesTheAlteredRecord() {
         DataSource dataSource = new DriverManagerDataSource(url, "passerelle", "");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", "classpath:db/vendor/h2")
+                .load().migrate();
         CmsProfile cms = new CmsProfile();
         JdbcAuditTrail trail = new JdbcAuditTrail(new JdbcTemplate(dataSource),
                 new DataSourceTransactionManager(dataSource), Clock.systemUTC(),

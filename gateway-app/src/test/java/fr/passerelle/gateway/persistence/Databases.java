@@ -20,7 +20,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * and say so, unless {@code PASSERELLE_REQUIRE_POSTGRES} is set (CI sets it), which makes its absence a failure.
  * Each test gets a fresh database (H2) or schema (PostgreSQL), migrated by the gateway's own Flyway scripts.
  */
-enum Databases {
+public enum Databases {
     H2,
     POSTGRESQL;
 
@@ -31,7 +31,7 @@ enum Databases {
     private static final List<String> CREATED_SCHEMAS = new CopyOnWriteArrayList<>();
 
     /** Drops the PostgreSQL schemas the tests created, so that the shared database does not fill up. */
-    static void dropCreatedSchemas() {
+    public static void dropCreatedSchemas() {
         if (CREATED_SCHEMAS.isEmpty()) {
             return;
         }
@@ -47,12 +47,13 @@ enum Databases {
     }
 
     /** A fresh, migrated database of this kind. */
-    DataSource fresh() {
+    public DataSource fresh() {
         DataSource dataSource = switch (this) {
             case H2 -> new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
             case POSTGRESQL -> freshPostgresSchema();
         };
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(dataSource)
+                .locations("classpath:db/migration", "classpath:db/vendor/" + name().toLowerCase()).load().migrate();
         return dataSource;
     }
 

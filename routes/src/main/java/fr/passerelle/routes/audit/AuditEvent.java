@@ -10,7 +10,8 @@ public enum AuditEvent {
     INBOUND_DELIVERED("the partner's message was delivered to a national service"),
     RECEIPT_ISSUED("a signed receipt was returned to the partner"),
     MESSAGE_REFUSED("a message was refused with a reason code"),
-    MESSAGE_QUARANTINED("a message was put in quarantine with a reason code");
+    MESSAGE_QUARANTINED("a message was put in quarantine with a reason code"),
+    MESSAGE_PURGED("a stored message was deleted at the end of its retention (its audit records stay)");
 
     private final String description;
 

@@ -20,6 +20,7 @@ import fr.passerelle.routes.audit.AuditTrail;
 import fr.passerelle.routes.seal.Opened;
 import fr.passerelle.routes.seal.Partner;
 import fr.passerelle.routes.seal.SecurityProfiles;
+import fr.passerelle.routes.store.MessageStore;
 import fr.passerelle.routes.validate.EnvelopeReader;
 import fr.passerelle.schema.envelope.Envelope;
 
@@ -48,16 +49,18 @@ public final class InboundRoutes extends RouteBuilder {
     private final Receipts receipts;
     private final IdempotentRepository replays;
     private final AuditTrail audit;
+    private final MessageStore store;
     private final Clock clock;
 
     public InboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, Receipts receipts,
-            IdempotentRepository replays, AuditTrail audit, Clock clock) {
+            IdempotentRepository replays, AuditTrail audit, MessageStore store, Clock clock) {
         this.parties = parties;
         this.reader = reader;
         this.profiles = profiles;
         this.receipts = receipts;
         this.replays = replays;
         this.audit = audit;
+        this.store = store;
         this.clock = clock;
     }
 
@@ -153,6 +156,9 @@ public final class InboundRoutes extends RouteBuilder {
 
     private void receipt(Exchange exchange) {
         Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
+        store.store(MessageStore.Direction.INBOUND, envelope.getMessageId(), envelope.getSender(),
+                envelope.getMessageType().value(), exchange.getProperty(SEALED_BYTES, byte[].class),
+                exchange.getProperty(PLAINTEXT, byte[].class));
         byte[] receipt = receipts.accepted(envelope.getMessageId(), envelope.getSender(),
                 exchange.getProperty(SEALED_BYTES, byte[].class), clock.instant());
         exchange.getIn().removeHeaders("*");

@@ -16,6 +16,7 @@ import fr.passerelle.routes.ReasonCode;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
 import fr.passerelle.routes.seal.SecurityProfiles;
+import fr.passerelle.routes.store.MessageStore;
 import fr.passerelle.routes.seal.Partner;
 import fr.passerelle.routes.validate.EnvelopeReader;
 import fr.passerelle.schema.envelope.Envelope;
@@ -38,12 +39,15 @@ public final class OutboundRoutes extends RouteBuilder {
     private final EnvelopeReader reader;
     private final SecurityProfiles profiles;
     private final AuditTrail audit;
+    private final MessageStore store;
 
-    public OutboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, AuditTrail audit) {
+    public OutboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, AuditTrail audit,
+            MessageStore store) {
         this.parties = parties;
         this.reader = reader;
         this.profiles = profiles;
         this.audit = audit;
+        this.store = store;
     }
 
     @Override
@@ -122,6 +126,8 @@ public final class OutboundRoutes extends RouteBuilder {
             byte[] bytes = profiles.get(partner.profile())
                     .seal(plaintext, parties.identity().signing(), partner.currentEncryption());
             sealed.add(new SealedMessage(partner.id(), bytes));
+            store.store(MessageStore.Direction.OUTBOUND, envelope.getMessageId(), partner.id(),
+                    envelope.getMessageType().value(), bytes, plaintext);
             audit.record(envelope.getMessageId(), AuditEvent.OUTBOUND_SEALED, "gateway", partner.id(),
                     partner.profile() + " profile, " + bytes.length + " bytes");
         }

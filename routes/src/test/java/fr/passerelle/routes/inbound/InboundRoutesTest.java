@@ -22,6 +22,7 @@ import fr.passerelle.routes.GatewayException;
 import fr.passerelle.routes.Headers;
 import fr.passerelle.routes.ReasonCode;
 import fr.passerelle.routes.RecordingAudit;
+import fr.passerelle.routes.RecordingStore;
 import fr.passerelle.routes.TestParties;
 import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.audit.AuditEvent;
@@ -37,6 +38,7 @@ import fr.passerelle.schema.receipt.ReceiptStatus;
 class InboundRoutesTest extends CamelTestSupport {
 
     private final RecordingAudit audit = new RecordingAudit();
+    private final RecordingStore store = new RecordingStore();
     private final CmsProfile cms = new CmsProfile();
     private final MemoryIdempotentRepository replays = new MemoryIdempotentRepository();
 
@@ -46,7 +48,7 @@ class InboundRoutesTest extends CamelTestSupport {
         return new RoutesBuilder[] {
             new ErrorHandling(audit, "mock:quarantine"),
             new InboundRoutes(parties, new EnvelopeReader(1024 * 1024), new SecurityProfiles(List.of(cms)),
-                    new Receipts(cms, parties.identity().signing(), "fr"), replays, audit, Clock.systemUTC())
+                    new Receipts(cms, parties.identity().signing(), "fr"), replays, audit, store, Clock.systemUTC())
         };
     }
 
@@ -101,6 +103,11 @@ class InboundRoutesTest extends CamelTestSupport {
         assertThat(parsed.getReceiver()).isEqualTo("fr");
         assertThat(audit.events()).containsSubsequence(AuditEvent.INBOUND_RECEIVED, AuditEvent.INBOUND_OPENED,
                 AuditEvent.INBOUND_DELIVERED, AuditEvent.RECEIPT_ISSUED);
+        assertThat(store.stored()).singleElement().satisfies(stored -> {
+            assertThat(stored.direction()).isEqualTo(fr.passerelle.routes.store.MessageStore.Direction.INBOUND);
+            assertThat(stored.sealed()).isEqualTo(sealed);
+            assertThat(stored.plaintext()).isEqualTo(Files.readAllBytes(TestPki.sample("intel-report-from-spain.xml")));
+        });
     }
 
     /** Replay: the same bytes posted twice are delivered once; the second is refused as a duplicate. */

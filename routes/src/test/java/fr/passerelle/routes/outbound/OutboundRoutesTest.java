@@ -19,6 +19,7 @@ import fr.passerelle.routes.ErrorHandling;
 import fr.passerelle.routes.Headers;
 import fr.passerelle.routes.ReasonCode;
 import fr.passerelle.routes.RecordingAudit;
+import fr.passerelle.routes.RecordingStore;
 import fr.passerelle.routes.TestParties;
 import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.audit.AuditEvent;
@@ -31,13 +32,14 @@ import fr.passerelle.routes.validate.EnvelopeReader;
 class OutboundRoutesTest extends CamelTestSupport {
 
     private final RecordingAudit audit = new RecordingAudit();
+    private final RecordingStore store = new RecordingStore();
     private final CmsProfile cms = new CmsProfile();
 
     @Override
     protected RoutesBuilder[] createRouteBuilders() {
         return new RoutesBuilder[] {
             new ErrorHandling(audit, "mock:quarantine"),
-            new OutboundRoutes(TestParties.sample(), new EnvelopeReader(64 * 1024), new SecurityProfiles(List.of(cms)), audit)
+            new OutboundRoutes(TestParties.sample(), new EnvelopeReader(64 * 1024), new SecurityProfiles(List.of(cms)), audit, store)
         };
     }
 
@@ -89,6 +91,11 @@ class OutboundRoutesTest extends CamelTestSupport {
         assertThat(opened.content()).isEqualTo(envelope);
         assertThat(audit.events()).containsSubsequence(AuditEvent.OUTBOUND_RECEIVED, AuditEvent.OUTBOUND_SEALED,
                 AuditEvent.OUTBOUND_QUEUED);
+        assertThat(store.stored()).singleElement().satisfies(stored -> {
+            assertThat(stored.partner()).isEqualTo("spain");
+            assertThat(stored.sealed()).isEqualTo(sealed);
+            assertThat(stored.plaintext()).isEqualTo(envelope);
+        });
     }
 
     /** Sends as douane an envelope whose sender is ofast; expects quarantine with SENDER_MISMATCH. */

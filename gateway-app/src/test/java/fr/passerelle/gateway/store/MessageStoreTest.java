@@ -1,0 +1,110 @@
+package fr.passerelle.gateway.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import fr.passerelle.gateway.config.PasserelleProperties;
+import fr.passerelle.gateway.persistence.Databases;
+import fr.passerelle.routes.RecordingAudit;
+import fr.passerelle.routes.TestParties;
+import fr.passerelle.routes.audit.AuditEvent;
+import fr.passerelle.routes.store.MessageStore.Direction;
+
+/** The message store on H2 and PostgreSQL: plaintext encrypted at rest, tampering detected, retention applied. */
+class MessageStoreTest {
+
+    private static final byte[] PLAINTEXT = "<Envelope>FICTIONAL secret content</Envelope>"
+            .getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path keys;
+
+    @AfterAll
+    static void dropSchemas() {
+        Databases.dropCreatedSchemas();
+    }
+
+    private JdbcMessageStore store(DataSource dataSource) throws Exception {
+        return new JdbcMessageStore(new JdbcTemplate(dataSource), StorageKey.load(keys.resolve("store.key"), true),
+                Clock.systemUTC());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void storesSealedBytesAsTheyAreAndThePlaintextEncrypted(Databases database) throws Exception {
+        DataSource dataSource = database.fresh();
+        JdbcMessageStore store = store(dataSource);
+        byte[] sealed = {0x30, (byte) 0x80, 1, 2, 3};
+
+        store.store(Direction.OUTBOUND, "m-1", "spain", "INTEL_REPORT", sealed, PLAINTEXT);
+
+        var found = store.find("m-1");
+        assertThat(found).singleElement().satisfies(message -> {
+            assertThat(message.sealed()).isEqualTo(sealed);
+            assertThat(message.plaintext()).isEqualTo(PLAINTEXT);
+            assertThat(message.partner()).isEqualTo("spain");
+        });
+        byte[] atRest = new JdbcTemplate(dataSource).queryForObject(
+                "select plaintext_sealed from message_store where message_id = 'm-1'", byte[].class);
+        assertThat(new String(atRest, StandardCharsets.ISO_8859_1)).doesNotContain("secret");
+    }
+
+    /** A stored ciphertext moved onto another message's row does not decrypt there. */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void aCiphertextMovedToAnotherRowIsRefused(Databases database) throws Exception {
+        DataSource dataSource = database.fresh();
+        JdbcMessageStore store = store(dataSource);
+        store.store(Direction.OUTBOUND, "m-1", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT);
+        store.store(Direction.OUTBOUND, "m-2", "spain", "INTEL_REPORT", new byte[] {2}, "other".getBytes());
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        byte[] first = jdbc.queryForObject("select plaintext_sealed from message_store where message_id = 'm-1'",
+                byte[].class);
+        jdbc.update("update message_store set plaintext_sealed = ? where message_id = 'm-2'", (Object) first);
+
+        assertThatThrownBy(() -> store.find("m-2")).hasMessageContaining("cannot be decrypted");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void thePurgeDeletesWhatIsPastRetentionAndAuditsIt(Databases database) throws Exception {
+        DataSource dataSource = database.fresh();
+        JdbcMessageStore store = store(dataSource);
+        store.store(Direction.OUTBOUND, "old-spain", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT);
+        store.store(Direction.OUTBOUND, "old-morocco", "morocco", "INTEL_REPORT", new byte[] {1}, PLAINTEXT);
+        store.store(Direction.INBOUND, "new-spain", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT);
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        jdbc.update("update message_store set stored_at = ? where message_id like 'old-%'",
+                Timestamp.from(Instant.now().minus(Duration.ofDays(40))));
+        RecordingAudit audit = new RecordingAudit();
+        var retention = new PasserelleProperties.Store(keys.resolve("store.key"), true, 365, Map.of("spain", 30));
+
+        int purged = new StoreConfiguration.RetentionPurge(jdbc, retention, TestParties.sample(), audit,
+                Clock.systemUTC()).purge();
+
+        assertThat(purged).isEqualTo(1);
+        assertThat(jdbc.queryForList("select message_id from message_store order by message_id", String.class))
+                .isEqualTo(List.of("new-spain", "old-morocco"));
+        assertThat(audit.entries()).singleElement().satisfies(entry -> {
+            assertThat(entry.event()).isEqualTo(AuditEvent.MESSAGE_PURGED);
+            assertThat(entry.messageId()).isEqualTo("old-spain");
+        });
+    }
+}
