@@ -2,6 +2,8 @@ package fr.passerelle.gateway.persistence;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -23,6 +25,12 @@ public final class AuditChain {
     /** One audit record as stored. Times are kept to the millisecond, as every database stores them. */
     public record Entry(long seq, Instant recordedAt, String messageId, String event, String actor, String partner,
             String details) {
+
+        /** The entry of the current row of a query over {@code audit_record}'s columns. */
+        public static Entry from(ResultSet row) throws SQLException {
+            return new Entry(row.getLong("seq"), row.getTimestamp("recorded_at").toInstant(), row.getString("message_id"),
+                    row.getString("event"), row.getString("actor"), row.getString("partner"), row.getString("details"));
+        }
     }
 
     /** The hash of {@code entry} chained to {@code previousHash}. */

@@ -71,12 +71,10 @@ public final class AuditVerifier {
                 query.setFetchSize(1000);
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        long seq = rows.getLong(1);
-                        AuditChain.Entry entry = new AuditChain.Entry(seq, rows.getTimestamp(2).toInstant(),
-                                rows.getString(3), rows.getString(4), rows.getString(5), rows.getString(6),
-                                rows.getString(7));
-                        String previous = rows.getString(8);
-                        String stored = rows.getString(9);
+                        AuditChain.Entry entry = AuditChain.Entry.from(rows);
+                        long seq = entry.seq();
+                        String previous = rows.getString("previous_hash");
+                        String stored = rows.getString("record_hash");
                         if (seq != expectedSeq) {
                             return new Result(count, seq, seq > expectedSeq
                                     ? "records " + expectedSeq + " to " + (seq - 1) + " are missing (deleted)"

@@ -187,12 +187,8 @@ class AuditChainTest {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         jdbc.update("update audit_record set actor = 'douane' where seq = 3");
         String previous = jdbc.queryForObject("select record_hash from audit_record where seq = 2", String.class);
-        for (Map<String, Object> row : jdbc.queryForList("select * from audit_record where seq >= 3 order by seq")) {
-            AuditChain.Entry entry = new AuditChain.Entry(((Number) row.get("seq")).longValue(),
-                    ((Timestamp) jdbc.queryForObject("select recorded_at from audit_record where seq = ?",
-                            Timestamp.class, row.get("seq"))).toInstant(),
-                    (String) row.get("message_id"), (String) row.get("event"), (String) row.get("actor"),
-                    (String) row.get("partner"), (String) row.get("details"));
+        for (AuditChain.Entry entry : jdbc.query("select * from audit_record where seq >= 3 order by seq",
+                (row, n) -> AuditChain.Entry.from(row))) {
             String hash = AuditChain.hash(previous, entry);
             jdbc.update("update audit_record set previous_hash = ?, record_hash = ? where seq = ?", previous, hash,
                     entry.seq());

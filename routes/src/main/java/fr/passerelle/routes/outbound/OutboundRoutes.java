@@ -15,6 +15,7 @@ import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.ReasonCode;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
+import fr.passerelle.routes.inbound.Receipts;
 import fr.passerelle.routes.seal.SecurityProfiles;
 import fr.passerelle.routes.store.MessageStore;
 import fr.passerelle.routes.seal.Partner;
@@ -129,7 +130,7 @@ public final class OutboundRoutes extends RouteBuilder {
             store.store(MessageStore.Direction.OUTBOUND, envelope.getMessageId(), partner.id(),
                     envelope.getMessageType().value(), bytes, plaintext);
             audit.record(envelope.getMessageId(), AuditEvent.OUTBOUND_SEALED, "gateway", partner.id(),
-                    partner.profile() + " profile, " + bytes.length + " bytes");
+                    partner.profile() + " profile, " + bytes.length + " bytes, sha256 " + Receipts.sha256Hex(bytes));
         }
         exchange.setProperty(Headers.SEALED, sealed);
     }
