@@ -68,12 +68,15 @@ public record PasserelleProperties(
      * @param generateKey whether to create the key file on first start when it does not exist
      * @param retentionDays how long messages are kept, in days; the audit trail is kept regardless
      * @param retentionDaysByPartner a different retention for some partners, in days
+     * @param retentionDaysByType a different retention for some message types, in days; the shortest retention
+     *     that applies to a message wins
      */
     public record Store(
             @DefaultValue("data/store.key") @NotNull Path keyFile,
             @DefaultValue("true") boolean generateKey,
             @DefaultValue("365") @Min(1) int retentionDays,
-            @DefaultValue Map<String, @Min(1) Integer> retentionDaysByPartner) {
+            @DefaultValue Map<String, @Min(1) Integer> retentionDaysByPartner,
+            @DefaultValue Map<String, @Min(1) Integer> retentionDaysByType) {
     }
 
     /**

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +47,9 @@ class StoreConfiguration {
         return new RetentionPurge(jdbc, properties.store(), parties, audit, clock);
     }
 
+    private record Stored(long id, String messageId, String direction, String messageType, Instant storedAt) {
+    }
+
     /** Deletes stored messages past their partner's retention, auditing each one; the audit trail stays. */
     static final class RetentionPurge {
 
@@ -69,15 +71,27 @@ class StoreConfiguration {
         @Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT24H")
         int purge() {
             int purged = 0;
+            Instant now = clock.instant();
             for (String partner : parties.partners().keySet()) {
-                int days = store.retentionDaysByPartner().getOrDefault(partner, store.retentionDays());
-                Instant limit = clock.instant().minus(Duration.ofDays(days));
-                List<Map<String, Object>> expired = jdbc.queryForList("select id, message_id, direction from"
-                        + " message_store where partner = ? and stored_at < ?", partner, Timestamp.from(limit));
-                for (Map<String, Object> row : expired) {
-                    jdbc.update("delete from message_store where id = ?", row.get("id"));
-                    audit.record((String) row.get("message_id"), AuditEvent.MESSAGE_PURGED, "gateway", partner,
-                            row.get("direction") + " copy kept " + days + " days, retention reached");
+                int partnerDays = store.retentionDaysByPartner().getOrDefault(partner, store.retentionDays());
+                // The shortest retention that applies wins: keeping intelligence longer than any rule allows is
+                // the harm to avoid; the audit trail keeps the evidence of what was exchanged.
+                int shortest = store.retentionDaysByType().values().stream().reduce(partnerDays, Math::min);
+                List<Stored> candidates = jdbc.query("select id, message_id, direction, message_type, stored_at"
+                        + " from message_store where partner = ? and stored_at < ?",
+                        (row, n) -> new Stored(row.getLong("id"), row.getString("message_id"),
+                                row.getString("direction"), row.getString("message_type"),
+                                row.getTimestamp("stored_at").toInstant()),
+                        partner, Timestamp.from(now.minus(Duration.ofDays(shortest))));
+                for (Stored stored : candidates) {
+                    int days = Math.min(partnerDays,
+                            store.retentionDaysByType().getOrDefault(stored.messageType(), partnerDays));
+                    if (stored.storedAt().isAfter(now.minus(Duration.ofDays(days)))) {
+                        continue;
+                    }
+                    jdbc.update("delete from message_store where id = ?", stored.id());
+                    audit.record(stored.messageId(), AuditEvent.MESSAGE_PURGED, "gateway", partner,
+                            stored.direction() + " copy kept " + days + " days, retention reached");
                     purged++;
                 }
             }

@@ -66,6 +66,44 @@ class MessageStoreTest {
         assertThat(new String(atRest, StandardCharsets.ISO_8859_1)).doesNotContain("secret");
     }
 
+    /** A message type with a shorter retention goes first, whoever the partner. */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void theShortestRetentionThatAppliesWins(Databases database) throws Exception {
+        DataSource dataSource = database.fresh();
+        JdbcMessageStore store = store(dataSource);
+        store.store(Direction.OUTBOUND, "alert", "morocco", "ALERT", new byte[] {1}, PLAINTEXT);
+        store.store(Direction.OUTBOUND, "report", "morocco", "INTEL_REPORT", new byte[] {1}, PLAINTEXT);
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        jdbc.update("update message_store set stored_at = ?", Timestamp.from(Instant.now().minus(Duration.ofDays(10))));
+        var retention = new PasserelleProperties.Store(keys.resolve("store.key"), true, 365, Map.of(),
+                Map.of("ALERT", 7));
+
+        int purged = new StoreConfiguration.RetentionPurge(jdbc, retention, TestParties.sample(), new RecordingAudit(),
+                Clock.systemUTC()).purge();
+
+        assertThat(purged).isEqualTo(1);
+        assertThat(jdbc.queryForList("select message_id from message_store", String.class)).containsExactly("report");
+    }
+
+    /** Who read what: showing a stored message to a person writes an audit record first. */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void everyDisplayIsAudited(Databases database) throws Exception {
+        JdbcMessageStore store = store(database.fresh());
+        store.store(Direction.INBOUND, "m-7", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT);
+        RecordingAudit audit = new RecordingAudit();
+
+        var shown = new MessageViews(store, audit).view("officer-spain", "m-7");
+
+        assertThat(shown).singleElement().satisfies(copy -> assertThat(copy.plaintext()).isEqualTo(PLAINTEXT));
+        assertThat(audit.entries()).singleElement().satisfies(entry -> {
+            assertThat(entry.event()).isEqualTo(AuditEvent.MESSAGE_READ);
+            assertThat(entry.actor()).isEqualTo("officer-spain");
+            assertThat(entry.messageId()).isEqualTo("m-7");
+        });
+    }
+
     /** A stored ciphertext moved onto another message's row does not decrypt there. */
     @ParameterizedTest
     @EnumSource(Databases.class)
@@ -94,7 +132,8 @@ class MessageStoreTest {
         jdbc.update("update message_store set stored_at = ? where message_id like 'old-%'",
                 Timestamp.from(Instant.now().minus(Duration.ofDays(40))));
         RecordingAudit audit = new RecordingAudit();
-        var retention = new PasserelleProperties.Store(keys.resolve("store.key"), true, 365, Map.of("spain", 30));
+        var retention = new PasserelleProperties.Store(keys.resolve("store.key"), true, 365, Map.of("spain", 30),
+                Map.of());
 
         int purged = new StoreConfiguration.RetentionPurge(jdbc, retention, TestParties.sample(), audit,
                 Clock.systemUTC()).purge();

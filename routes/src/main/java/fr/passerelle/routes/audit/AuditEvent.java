@@ -11,7 +11,8 @@ public enum AuditEvent {
     RECEIPT_ISSUED("a signed receipt was returned to the partner"),
     MESSAGE_REFUSED("a message was refused with a reason code"),
     MESSAGE_QUARANTINED("a message was put in quarantine with a reason code"),
-    MESSAGE_PURGED("a stored message was deleted at the end of its retention (its audit records stay)");
+    MESSAGE_PURGED("a stored message was deleted at the end of its retention (its audit records stay)"),
+    MESSAGE_READ("a person was shown the content of a stored message");
 
     private final String description;
 
