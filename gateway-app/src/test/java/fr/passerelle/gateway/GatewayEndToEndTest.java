@@ -27,6 +27,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import fr.passerelle.gateway.persistence.EvidenceBundle;
+import fr.passerelle.gateway.persistence.JdbcAuditTrail;
+import fr.passerelle.gateway.store.JdbcMessageStore;
 import fr.passerelle.routes.OpenSsl;
 import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.inbound.Receipts;
@@ -66,6 +69,12 @@ class GatewayEndToEndTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    JdbcMessageStore messageStore;
+
+    @Autowired
+    JdbcAuditTrail auditTrail;
 
     @TempDir
     Path work;
@@ -175,6 +184,13 @@ class GatewayEndToEndTest {
         assertThat(delivered.getText()).isEqualTo(new String(envelope, StandardCharsets.UTF_8));
         assertThat(auditEvents("992ff21b-371f-4039-94db-124e3e6f7d03"))
                 .contains("INBOUND_DELIVERED", "RECEIPT_ISSUED");
+
+        Path evidence = work.resolve("evidence");
+        Files.createDirectories(evidence);
+        new EvidenceBundle(jdbc, messageStore, auditTrail).write("992ff21b-371f-4039-94db-124e3e6f7d03", evidence,
+                TestPki.dir("fr"));
+        assertThat(Files.readAllBytes(evidence.resolve("message-inbound-spain.sealed"))).isEqualTo(sealed);
+        assertThat(Files.readAllBytes(evidence.resolve("receipt-inbound-spain.der"))).isEqualTo(response.body());
 
         HttpResponse<byte[]> again = post("spain", sealed);
         assertThat(again.statusCode()).isEqualTo(409);

@@ -9,15 +9,15 @@ import fr.passerelle.routes.store.MessageStore;
 public final class RecordingStore implements MessageStore {
 
     public record Stored(Direction direction, String messageId, String partner, String messageType, byte[] sealed,
-            byte[] plaintext) {
+            byte[] plaintext, byte[] receipt) {
     }
 
     private final List<Stored> stored = new CopyOnWriteArrayList<>();
 
     @Override
     public void store(Direction direction, String messageId, String partner, String messageType, byte[] sealed,
-            byte[] plaintext) {
-        stored.add(new Stored(direction, messageId, partner, messageType, sealed, plaintext));
+            byte[] plaintext, byte[] receipt) {
+        stored.add(new Stored(direction, messageId, partner, messageType, sealed, plaintext, receipt));
     }
 
     public List<Stored> stored() {

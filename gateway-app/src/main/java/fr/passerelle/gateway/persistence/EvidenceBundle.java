@@ -14,7 +14,7 @@ import fr.passerelle.gateway.store.JdbcMessageStore;
 
 /**
  * The evidence about one message for a judicial authority, as files anyone can check with openssl alone: the
- * message's copies as sealed, the audit records from its first record up to a signed checkpoint (each in its
+ * message's copies as sealed and their receipts, the audit records from its first record up to a signed checkpoint (each in its
  * canonical encoding, so the chain can be recomputed with {@code openssl dgst}), the checkpoint, our
  * certificates, and a {@code VERIFY.txt} saying how.
  */
@@ -63,8 +63,11 @@ public final class EvidenceBundle {
         Files.copy(ourDirectory.resolve("ca.pem"), out.resolve("ca.pem"));
         Files.copy(ourDirectory.resolve("sign.pem"), out.resolve("sign.pem"));
         for (JdbcMessageStore.StoredMessage copy : store.find(messageId)) {
-            Files.write(out.resolve("message-" + copy.direction().name().toLowerCase() + "-" + copy.partner()
-                    + ".sealed"), copy.sealed());
+            String name = copy.direction().name().toLowerCase() + "-" + copy.partner();
+            Files.write(out.resolve("message-" + name + ".sealed"), copy.sealed());
+            if (copy.receipt() != null) {
+                Files.write(out.resolve("receipt-" + name + ".der"), copy.receipt());
+            }
         }
         Files.writeString(out.resolve("VERIFY.txt"), instructions(messageId, first, upTo), StandardCharsets.UTF_8);
         return seqs.size();
@@ -100,6 +103,11 @@ public final class EvidenceBundle {
                    (OUTBOUND_SEALED, INBOUND_RECEIVED):
 
                    openssl dgst -sha256 message-*.sealed
+
+                4. A receipt-<direction>-<partner>.der is the signed receipt that went with the message: for an
+                   inbound message, ours, which prints the messageId and the SHA-256 of the sealed copy:
+
+                   openssl cms -verify -inform DER -in receipt-inbound-<partner>.der -CAfile ca.pem
                 """.formatted(messageId, first, upTo, upTo);
     }
 }

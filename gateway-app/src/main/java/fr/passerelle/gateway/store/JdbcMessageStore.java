@@ -14,7 +14,7 @@ public class JdbcMessageStore implements MessageStore {
 
     /** One stored message, its plaintext decrypted. */
     public record StoredMessage(long id, String messageId, Direction direction, String partner, String messageType,
-            Instant storedAt, byte[] sealed, byte[] plaintext) {
+            Instant storedAt, byte[] sealed, byte[] plaintext, byte[] receipt) {
     }
 
     private final JdbcTemplate jdbc;
@@ -29,23 +29,23 @@ public class JdbcMessageStore implements MessageStore {
 
     @Override
     public void store(Direction direction, String messageId, String partner, String messageType, byte[] sealed,
-            byte[] plaintext) {
+            byte[] plaintext, byte[] receipt) {
         jdbc.update("insert into message_store (message_id, direction, partner, message_type, stored_at, sealed,"
-                + " plaintext_sealed) values (?, ?, ?, ?, ?, ?, ?)", messageId, direction.name(), partner, messageType,
-                Timestamp.from(clock.instant()), sealed,
-                key.encrypt(plaintext, associatedData(messageId, direction, partner)));
+                + " plaintext_sealed, receipt) values (?, ?, ?, ?, ?, ?, ?, ?)", messageId, direction.name(), partner,
+                messageType, Timestamp.from(clock.instant()), sealed,
+                key.encrypt(plaintext, associatedData(messageId, direction, partner)), receipt);
     }
 
     /** Every stored copy of a message (one per partner and direction), oldest first. */
     public List<StoredMessage> find(String messageId) {
-        return jdbc.query("select id, message_id, direction, partner, message_type, stored_at, sealed, plaintext_sealed"
-                + " from message_store where message_id = ? order by id", (row, n) -> {
+        return jdbc.query("select id, message_id, direction, partner, message_type, stored_at, sealed, plaintext_sealed,"
+                + " receipt from message_store where message_id = ? order by id", (row, n) -> {
                     Direction direction = Direction.valueOf(row.getString("direction"));
                     String partner = row.getString("partner");
                     return new StoredMessage(row.getLong("id"), messageId, direction, partner,
                             row.getString("message_type"), row.getTimestamp("stored_at").toInstant(),
                             row.getBytes("sealed"), key.decrypt(row.getBytes("plaintext_sealed"),
-                                    associatedData(messageId, direction, partner)));
+                                    associatedData(messageId, direction, partner)), row.getBytes("receipt"));
                 }, messageId);
     }
 

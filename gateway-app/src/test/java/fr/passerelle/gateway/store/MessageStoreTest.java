@@ -53,7 +53,7 @@ class MessageStoreTest {
         JdbcMessageStore store = store(dataSource);
         byte[] sealed = {0x30, (byte) 0x80, 1, 2, 3};
 
-        store.store(Direction.OUTBOUND, "m-1", "spain", "INTEL_REPORT", sealed, PLAINTEXT);
+        store.store(Direction.OUTBOUND, "m-1", "spain", "INTEL_REPORT", sealed, PLAINTEXT, null);
 
         var found = store.find("m-1");
         assertThat(found).singleElement().satisfies(message -> {
@@ -72,8 +72,8 @@ class MessageStoreTest {
     void theShortestRetentionThatAppliesWins(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
         JdbcMessageStore store = store(dataSource);
-        store.store(Direction.OUTBOUND, "alert", "morocco", "ALERT", new byte[] {1}, PLAINTEXT);
-        store.store(Direction.OUTBOUND, "report", "morocco", "INTEL_REPORT", new byte[] {1}, PLAINTEXT);
+        store.store(Direction.OUTBOUND, "alert", "morocco", "ALERT", new byte[] {1}, PLAINTEXT, null);
+        store.store(Direction.OUTBOUND, "report", "morocco", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null);
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         jdbc.update("update message_store set stored_at = ?", Timestamp.from(Instant.now().minus(Duration.ofDays(10))));
         var retention = new PasserelleProperties.Store(keys.resolve("store.key"), true, 365, Map.of(),
@@ -91,7 +91,7 @@ class MessageStoreTest {
     @EnumSource(Databases.class)
     void everyDisplayIsAudited(Databases database) throws Exception {
         JdbcMessageStore store = store(database.fresh());
-        store.store(Direction.INBOUND, "m-7", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT);
+        store.store(Direction.INBOUND, "m-7", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null);
         RecordingAudit audit = new RecordingAudit();
 
         var shown = new MessageViews(store, audit).view("officer-spain", "m-7");
@@ -110,8 +110,8 @@ class MessageStoreTest {
     void aCiphertextMovedToAnotherRowIsRefused(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
         JdbcMessageStore store = store(dataSource);
-        store.store(Direction.OUTBOUND, "m-1", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT);
-        store.store(Direction.OUTBOUND, "m-2", "spain", "INTEL_REPORT", new byte[] {2}, "other".getBytes());
+        store.store(Direction.OUTBOUND, "m-1", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null);
+        store.store(Direction.OUTBOUND, "m-2", "spain", "INTEL_REPORT", new byte[] {2}, "other".getBytes(), null);
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         byte[] first = jdbc.queryForObject("select plaintext_sealed from message_store where message_id = 'm-1'",
                 byte[].class);
@@ -125,9 +125,9 @@ class MessageStoreTest {
     void thePurgeDeletesWhatIsPastRetentionAndAuditsIt(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
         JdbcMessageStore store = store(dataSource);
-        store.store(Direction.OUTBOUND, "old-spain", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT);
-        store.store(Direction.OUTBOUND, "old-morocco", "morocco", "INTEL_REPORT", new byte[] {1}, PLAINTEXT);
-        store.store(Direction.INBOUND, "new-spain", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT);
+        store.store(Direction.OUTBOUND, "old-spain", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null);
+        store.store(Direction.OUTBOUND, "old-morocco", "morocco", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null);
+        store.store(Direction.INBOUND, "new-spain", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null);
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         jdbc.update("update message_store set stored_at = ? where message_id like 'old-%'",
                 Timestamp.from(Instant.now().minus(Duration.ofDays(40))));

@@ -156,11 +156,11 @@ public final class InboundRoutes extends RouteBuilder {
 
     private void receipt(Exchange exchange) {
         Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
-        store.store(MessageStore.Direction.INBOUND, envelope.getMessageId(), envelope.getSender(),
-                envelope.getMessageType().value(), exchange.getProperty(SEALED_BYTES, byte[].class),
-                exchange.getProperty(PLAINTEXT, byte[].class));
         byte[] receipt = receipts.accepted(envelope.getMessageId(), envelope.getSender(),
                 exchange.getProperty(SEALED_BYTES, byte[].class), clock.instant());
+        store.store(MessageStore.Direction.INBOUND, envelope.getMessageId(), envelope.getSender(),
+                envelope.getMessageType().value(), exchange.getProperty(SEALED_BYTES, byte[].class),
+                exchange.getProperty(PLAINTEXT, byte[].class), receipt);
         exchange.getIn().removeHeaders("*");
         exchange.getIn().setHeader(Headers.MESSAGE_ID, envelope.getMessageId());
         exchange.getIn().setBody(receipt);

@@ -128,7 +128,7 @@ public final class OutboundRoutes extends RouteBuilder {
                     .seal(plaintext, parties.identity().signing(), partner.currentEncryption());
             sealed.add(new SealedMessage(partner.id(), bytes));
             store.store(MessageStore.Direction.OUTBOUND, envelope.getMessageId(), partner.id(),
-                    envelope.getMessageType().value(), bytes, plaintext);
+                    envelope.getMessageType().value(), bytes, plaintext, null);
             audit.record(envelope.getMessageId(), AuditEvent.OUTBOUND_SEALED, "gateway", partner.id(),
                     partner.profile() + " profile, " + bytes.length + " bytes, sha256 " + Receipts.sha256Hex(bytes));
         }

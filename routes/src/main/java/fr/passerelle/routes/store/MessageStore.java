@@ -15,7 +15,8 @@ public interface MessageStore {
      * Stores one exchanged message. A failure to store fails the step that asked for it.
      *
      * @param partner the partner it was sent to or received from
+     * @param receipt the signed receipt that went with it (ours for an inbound message), or null
      */
     void store(Direction direction, String messageId, String partner, String messageType, byte[] sealed,
-            byte[] plaintext);
+            byte[] plaintext, byte[] receipt);
 }

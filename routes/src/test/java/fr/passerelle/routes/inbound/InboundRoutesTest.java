@@ -107,6 +107,7 @@ class InboundRoutesTest extends CamelTestSupport {
             assertThat(stored.direction()).isEqualTo(fr.passerelle.routes.store.MessageStore.Direction.INBOUND);
             assertThat(stored.sealed()).isEqualTo(sealed);
             assertThat(stored.plaintext()).isEqualTo(Files.readAllBytes(TestPki.sample("intel-report-from-spain.xml")));
+            assertThat(stored.receipt()).isEqualTo(result.getMessage().getBody(byte[].class));
         });
     }
 
