@@ -2,8 +2,6 @@ package fr.passerelle.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +13,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -38,14 +37,12 @@ class AuditCommandTest {
     @TempDir
     Path data;
 
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalErr;
+    @RegisterExtension
+    final CapturedStandardError err = new CapturedStandardError();
     private String url;
 
     @BeforeEach
     void database() {
-        originalErr = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         url = "jdbc:h2:file:" + data.resolve("audit") + ";AUTO_SERVER=TRUE";
         System.setProperty("spring.datasource.url", url);
         System.setProperty("spring.datasource.username", "passerelle");
@@ -54,7 +51,6 @@ class AuditCommandTest {
 
     @AfterEach
     void restore() {
-        System.setErr(originalErr);
         System.clearProperty("spring.datasource.url");
         System.clearProperty("spring.datasource.username");
         System.clearProperty("passerelle.store.key-file");
@@ -64,10 +60,7 @@ class AuditCommandTest {
     void verifiesThenNamesTheAlteredRecord() {
         DataSource dataSource = new DriverManagerDataSource(url, "passerelle", "");
         migrate(dataSource);
-        CmsProfile cms = new CmsProfile();
-        JdbcAuditTrail trail = new JdbcAuditTrail(new JdbcTemplate(dataSource),
-                new DataSourceTransactionManager(dataSource), Clock.systemUTC(),
-                statement -> cms.sign(statement, TestPki.credential("fr", "sign")), 3);
+        JdbcAuditTrail trail = trail(dataSource, 3);
         for (int i = 0; i < 10; i++) {
             trail.record("msg-" + i, AuditEvent.OUTBOUND_QUEUED, "gateway", "spain", "partner.spain.out");
         }
@@ -76,7 +69,7 @@ class AuditCommandTest {
 
         new JdbcTemplate(dataSource).update("update audit_record set partner = 'morocco' where seq = 4");
         assertThat(PasserelleMain.commandLine().execute("audit", "verify")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("BROKEN at record 4").contains("changed");
+        assertThat(err.text()).contains("BROKEN at record 4").contains("changed");
     }
 
     /**
@@ -89,10 +82,8 @@ class AuditCommandTest {
         OpenSsl.assumePresent();
         DataSource dataSource = new DriverManagerDataSource(url, "passerelle", "");
         migrate(dataSource);
+        JdbcAuditTrail trail = trail(dataSource, 4);
         CmsProfile cms = new CmsProfile();
-        JdbcAuditTrail trail = new JdbcAuditTrail(new JdbcTemplate(dataSource),
-                new DataSourceTransactionManager(dataSource), Clock.systemUTC(),
-                statement -> cms.sign(statement, TestPki.credential("fr", "sign")), 4);
         byte[] sealed = cms.seal("<Envelope>FICTIONAL</Envelope>".getBytes(StandardCharsets.UTF_8),
                 TestPki.credential("fr", "sign"), TestPki.partner("spain").currentEncryption());
         String digest = Receipts.sha256Hex(sealed);
@@ -121,6 +112,13 @@ class AuditCommandTest {
         assertThat(Files.readString(out.resolve("records-of-the-message.txt"))).contains("OUTBOUND_SEALED")
                 .doesNotContain("between");
         assertThat(out.resolve("VERIFY.txt")).content().contains("openssl cms -verify");
+    }
+
+    /** The gateway's audit trail on this database, signing a checkpoint every {@code every} records. */
+    private static JdbcAuditTrail trail(DataSource dataSource, int every) {
+        CmsProfile cms = new CmsProfile();
+        return new JdbcAuditTrail(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
+                Clock.systemUTC(), statement -> cms.sign(statement, TestPki.credential("fr", "sign")), every);
     }
 
     private static void migrate(DataSource dataSource) {

@@ -2,15 +2,12 @@ package fr.passerelle.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import fr.passerelle.gateway.PasserelleMain;
@@ -25,19 +22,8 @@ class CommandLineTest {
     @TempDir
     Path work;
 
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void captureErrors() {
-        originalErr = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreErrors() {
-        System.setErr(originalErr);
-    }
+    @RegisterExtension
+    final CapturedStandardError err = new CapturedStandardError();
 
     private int run(String... args) {
         return PasserelleMain.commandLine().execute(args);
@@ -130,7 +116,7 @@ class CommandLineTest {
                 "--identity-id", "spain", "--in", sealed.toString(), "--out", work.resolve("x").toString());
 
         assertThat(status).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("CERT_UNKNOWN_CA");
+        assertThat(err.text()).contains("CERT_UNKNOWN_CA");
         assertThat(work.resolve("x")).doesNotExist();
     }
 
@@ -143,7 +129,7 @@ class CommandLineTest {
 
         assertThat(run("open", "--partner", "fr", "--partner-dir", TestPki.dir("fr").toString(),
                 "--in", sealed.toString(), "--out", work.resolve("x").toString())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("NOT_FOR_US");
+        assertThat(err.text()).contains("NOT_FOR_US");
     }
 
     /** A partner that is not configured is an error naming the configuration key, exit status 1. */
@@ -151,7 +137,7 @@ class CommandLineTest {
     void sealForAnUnknownPartnerNamesTheKey() {
         assertThat(run("seal", "--partner", "atlantis", "--in", "README.md", "--out", work.resolve("x").toString()))
                 .isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("passerelle.partners.atlantis");
+        assertThat(err.text()).contains("passerelle.partners.atlantis");
     }
 
     /** A partner folder without its CA is an error naming the missing file, exit status 1. */
@@ -159,7 +145,7 @@ class CommandLineTest {
     void sealWithAnIncompletePartnerFolderNamesTheFile() {
         assertThat(run("seal", "--partner", "spain", "--partner-dir", work.toString(), "--in", "README.md",
                 "--out", work.resolve("x").toString())).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("ca.pem");
+        assertThat(err.text()).contains("ca.pem");
     }
 
     /** An unknown profile is refused with the list of known ones. */
@@ -167,7 +153,7 @@ class CommandLineTest {
     void sealWithAnUnknownProfileIsRefused() {
         assertThat(run("seal", "--partner", "spain", "--profile", "rot13", "--in", "README.md",
                 "--out", work.resolve("x").toString())).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("rot13").contains("cms");
+        assertThat(err.text()).contains("rot13").contains("cms");
     }
 
     /** certs generate writes the layout of the contract, chains that verify, and refuses to overwrite keys. */
@@ -186,7 +172,7 @@ class CommandLineTest {
         assertThat(Files.readString(work.resolve("spain/sign.key"))).startsWith("-----BEGIN PRIVATE KEY-----");
 
         assertThat(run("certs", "generate", "--out", work.toString(), "--parties", "spain")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--force");
+        assertThat(err.text()).contains("--force");
     }
 
     /** Every command explains itself. */

@@ -2,17 +2,14 @@ package fr.passerelle.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
@@ -30,21 +27,10 @@ class OpenCommandRefusalsTest {
     @TempDir
     Path work;
 
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalErr;
+    @RegisterExtension
+    final CapturedStandardError err = new CapturedStandardError();
     private final CmsProfile cms = new CmsProfile();
     private final Instant now = Instant.now();
-
-    @BeforeEach
-    void captureErrors() {
-        originalErr = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreErrors() {
-        System.setErr(originalErr);
-    }
 
     private Path sealedBy(Credential signer) throws Exception {
         Path sealed = work.resolve("sealed.der");
@@ -60,7 +46,7 @@ class OpenCommandRefusalsTest {
         System.arraycopy(options, 0, args, base.length, options.length);
 
         assertThat(PasserelleMain.commandLine().execute(args)).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains(reason);
+        assertThat(err.text()).contains(reason);
         assertThat(work.resolve("out")).doesNotExist();
     }
 
@@ -119,7 +105,7 @@ class OpenCommandRefusalsTest {
         Files.write(sealed, xml.encrypt(XmlDocuments.serialize(attacker), TestPki.partner("fr").currentEncryption()));
 
         assertRefused(sealed, "SIGNATURE_INVALID", "--profile", "xml");
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("signature wrapping");
+        assertThat(err.text()).contains("signature wrapping");
     }
 
     /** A compromised key that Spain's CA has revoked, its CRL beside Spain's certificates. */
