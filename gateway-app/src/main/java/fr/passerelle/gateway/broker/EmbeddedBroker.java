@@ -47,15 +47,15 @@ public final class EmbeddedBroker {
         this.inVmId = IN_VM_IDS.getAndIncrement();
     }
 
-    public static String outOf(String service) {
+    private static String outOf(String service) {
         return "national." + service + ".out";
     }
 
-    public static String inOf(String service) {
+    private static String inOf(String service) {
         return "national." + service + ".in";
     }
 
-    public static String partnerOut(String partner) {
+    private static String partnerOut(String partner) {
         return "partner." + partner + ".out";
     }
 
@@ -89,9 +89,6 @@ public final class EmbeddedBroker {
         }
     }
 
-    public synchronized boolean isActive() {
-        return server != null && server.getActiveMQServer().isActive();
-    }
 
     private Configuration configuration() throws Exception {
         Path data = settings.dataDirectory().toAbsolutePath();

@@ -110,16 +110,6 @@ public final class PartnerTrust {
         return anchors;
     }
 
-    /** True when {@link #validate} would accept the certificate. */
-    public boolean accepts(X509Certificate certificate, Collection<X509Certificate> intermediates, Usage usage) {
-        try {
-            validate(certificate, intermediates, usage);
-            return true;
-        } catch (GatewayException e) {
-            return false;
-        }
-    }
-
     /**
      * Accepts the certificate or throws, with {@link ReasonCode#CERT_WRONG_USAGE}, {@link ReasonCode#CERT_UNKNOWN_CA},
      * {@link ReasonCode#CERT_EXPIRED}, {@link ReasonCode#CERT_NOT_YET_VALID} or {@link ReasonCode#CERT_REVOKED}.
