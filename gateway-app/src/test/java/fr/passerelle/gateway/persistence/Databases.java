@@ -24,9 +24,9 @@ public enum Databases {
     H2,
     POSTGRESQL;
 
-    static final String POSTGRES_URL = System.getenv().getOrDefault("PASSERELLE_TEST_POSTGRES_URL",
+    public static final String POSTGRES_URL = System.getenv().getOrDefault("PASSERELLE_TEST_POSTGRES_URL",
             "jdbc:postgresql://127.0.0.1:5432/test");
-    static final String POSTGRES_USER = System.getenv().getOrDefault("PASSERELLE_TEST_POSTGRES_USER", "postgres");
+    public static final String POSTGRES_USER = System.getenv().getOrDefault("PASSERELLE_TEST_POSTGRES_USER", "postgres");
 
     private static final List<String> CREATED_SCHEMAS = new CopyOnWriteArrayList<>();
 
@@ -58,6 +58,14 @@ public enum Databases {
     }
 
     private static DataSource freshPostgresSchema() {
+        return new DriverManagerDataSource(POSTGRES_URL + "?currentSchema=" + newPostgresSchema(), POSTGRES_USER, "");
+    }
+
+    /**
+     * A new empty schema in the test PostgreSQL, dropped by {@link #dropCreatedSchemas}; aborts the test (skips,
+     * loudly) when PostgreSQL does not answer, or fails it when PASSERELLE_REQUIRE_POSTGRES is set.
+     */
+    public static String newPostgresSchema() {
         String schema = "passerelle_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection connection = DriverManager.getConnection(POSTGRES_URL, POSTGRES_USER, "");
              Statement statement = connection.createStatement()) {
@@ -72,6 +80,6 @@ public enum Databases {
             System.err.println("SKIPPED: " + message + "; the PostgreSQL tests did not run");
             Assumptions.abort(message);
         }
-        return new DriverManagerDataSource(POSTGRES_URL + "?currentSchema=" + schema, POSTGRES_USER, "");
+        return schema;
     }
 }
