@@ -128,6 +128,39 @@ class GatewayEndToEndTest {
                 "PasserelleMessageId = '0e4b5f1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b'")).getText()).isEqualTo(envelope);
     }
 
+    /** Customs sends a backlog of ROUTINE messages for the Caribbean, then one IMMEDIATE: it is received first. */
+    @Test
+    void anImmediateMessageOvertakesARoutineBacklog() throws Exception {
+        String sample = Files.readString(TestPki.sample("seizure-notification-to-caribbean.xml"))
+                .replaceAll("<priority>[A-Z]+</priority>", "<priority>ROUTINE</priority>");
+        String id = sample.substring(sample.indexOf("<messageId>") + 11, sample.indexOf("</messageId>"));
+        for (int i = 0; i < 20; i++) {
+            sendAmqp("douane", "national.douane.out", sample.getBytes(StandardCharsets.UTF_8));
+        }
+        String immediate = sample.replace("<priority>ROUTINE</priority>", "<priority>IMMEDIATE</priority>")
+                .replace(id, "00000000-0000-4000-8000-00000000000a");
+        sendAmqp("douane", "national.douane.out", immediate.getBytes(StandardCharsets.UTF_8));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (queuedFor("caribbean") < 21 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(queuedFor("caribbean")).as("messages queued for the Caribbean").isEqualTo(21);
+
+        try (Connection connection = amqp().createConnection("caribbean", "sample-caribbean")) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue("partner.caribbean.out"));
+            Message first = consumer.receive(20_000);
+            assertThat(first.getStringProperty("PasserelleMessageId")).isEqualTo("00000000-0000-4000-8000-00000000000a");
+            assertThat(first.getJMSPriority()).isEqualTo(9);
+            int rest = 0;
+            while (consumer.receive(2_000) != null) {
+                rest++;
+            }
+            assertThat(rest).isEqualTo(20);
+        }
+    }
+
     /** The jar's send command puts the envelope on national.ofast.out as ofast; Spain receives it sealed. */
     @Test
     void sendCommandHandsOverAnEnvelope() throws Exception {
@@ -268,6 +301,11 @@ class GatewayEndToEndTest {
     private static String messageIdOf(byte[] envelope) {
         String text = new String(envelope, StandardCharsets.UTF_8);
         return text.substring(text.indexOf("<messageId>") + 11, text.indexOf("</messageId>"));
+    }
+
+    private int queuedFor(String partner) {
+        return jdbc.queryForObject("select count(*) from audit_record where event = 'OUTBOUND_QUEUED' and partner = ?",
+                Integer.class, partner);
     }
 
     private List<String> auditEvents(String messageId) {

@@ -10,6 +10,7 @@ public enum ReasonCode {
     SCHEMA_INVALID(400, "The envelope does not conform to urn:passerelle:envelope:1; fix the element named in the detail and resend."),
     SENDER_MISMATCH(403, "The envelope's sender is not the account that sent it; a service may only send under its own name."),
     UNKNOWN_SENDER(403, "The message came from an account that is not a configured national service; check the queue and the credentials used."),
+    EXPIRED(400, "The envelope's expiresAt has passed; it is not sent. Send a new message if it still matters."),
     UNKNOWN_PARTNER(400, "A recipient is not a configured partner; check the recipient id against the partner list."),
     SEAL_FAILED(500, "The message could not be signed and encrypted for the partner; check the partner's encryption certificate and our signing key."),
     NOT_CMS(400, "The body is not a sealed message of the partner's profile (cms: DER AuthEnvelopedData with AES-256-GCM and the key management of the README); seal the message as described in the README."),

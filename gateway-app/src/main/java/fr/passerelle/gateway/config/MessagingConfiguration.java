@@ -83,8 +83,8 @@ class MessagingConfiguration {
 
     @Bean
     OutboundRoutes outboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles,
-            AuditTrail audit, MessageStore store) {
-        return new OutboundRoutes(parties, reader, profiles, audit, store);
+            AuditTrail audit, MessageStore store, Clock clock) {
+        return new OutboundRoutes(parties, reader, profiles, audit, store, clock);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package fr.passerelle.routes.outbound;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,6 +22,8 @@ import fr.passerelle.routes.store.MessageStore;
 import fr.passerelle.routes.seal.Partner;
 import fr.passerelle.routes.validate.EnvelopeReader;
 import fr.passerelle.schema.envelope.Envelope;
+import fr.passerelle.schema.envelope.Priority;
+import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 
 /**
@@ -34,21 +37,24 @@ public final class OutboundRoutes extends RouteBuilder {
     /** Where a service's messages are consumed; {@code {{service}}} is the template parameter. */
     public static final String NATIONAL_OUT = "jms:queue:national.{{service}}.out?transacted=true";
     /** Where a partner's sealed messages are queued. */
-    public static final String PARTNER_OUT = "jms:queue:partner.${exchangeProperty.passerelleTargetPartner}.out";
+    public static final String PARTNER_OUT = "jms:queue:partner.${exchangeProperty.passerelleTargetPartner}.out"
+            + "?preserveMessageQos=true";
 
     private final Parties parties;
     private final EnvelopeReader reader;
     private final SecurityProfiles profiles;
     private final AuditTrail audit;
     private final MessageStore store;
+    private final Clock clock;
 
     public OutboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, AuditTrail audit,
-            MessageStore store) {
+            MessageStore store, Clock clock) {
         this.parties = parties;
         this.reader = reader;
         this.profiles = profiles;
         this.audit = audit;
         this.store = store;
+        this.clock = clock;
     }
 
     @Override
@@ -102,6 +108,10 @@ public final class OutboundRoutes extends RouteBuilder {
 
     private void checkSender(Exchange exchange) {
         Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
+        if (envelope.getExpiresAt() != null
+                && envelope.getExpiresAt().toGregorianCalendar().toInstant().isBefore(clock.instant())) {
+            throw new GatewayException(ReasonCode.EXPIRED, "expired at " + envelope.getExpiresAt());
+        }
         String brokerUser = exchange.getProperty(Headers.BROKER_USER, String.class);
         String service = exchange.getProperty(Headers.SERVICE, String.class);
         if (!parties.isService(envelope.getSender())) {
@@ -141,8 +151,20 @@ public final class OutboundRoutes extends RouteBuilder {
         exchange.getIn().removeHeaders("*");
         exchange.getIn().setHeader(Headers.MESSAGE_ID, envelope.getMessageId());
         exchange.getIn().setHeader(Headers.PARTNER, sealed.partner());
+        // The partner queue delivers by priority: an IMMEDIATE or URGENT message overtakes a ROUTINE backlog.
+        exchange.getIn().setHeader("JMSPriority", jmsPriority(envelope.getPriority()));
+        exchange.getIn().setHeader("JMSDeliveryMode", DeliveryMode.PERSISTENT);
         exchange.setProperty(Headers.TARGET_PARTNER, sealed.partner());
         exchange.getIn().setBody(sealed.sealed());
+    }
+
+    /** JMS priority of a message of this envelope priority (0 to 9; 4 is JMS's default). */
+    static int jmsPriority(Priority priority) {
+        return switch (priority == null ? Priority.ROUTINE : priority) {
+            case IMMEDIATE -> 9;
+            case URGENT -> 7;
+            case ROUTINE -> 4;
+        };
     }
 
     private void auditQueued(Exchange exchange) {

@@ -39,7 +39,7 @@ class OutboundRoutesTest extends CamelTestSupport {
     protected RoutesBuilder[] createRouteBuilders() {
         return new RoutesBuilder[] {
             new ErrorHandling(audit, "mock:quarantine"),
-            new OutboundRoutes(TestParties.sample(), new EnvelopeReader(64 * 1024), new SecurityProfiles(List.of(cms)), audit, store)
+            new OutboundRoutes(TestParties.sample(), new EnvelopeReader(64 * 1024), new SecurityProfiles(List.of(cms)), audit, store, Clock.systemUTC())
         };
     }
 
@@ -85,6 +85,7 @@ class OutboundRoutesTest extends CamelTestSupport {
         MockEndpoint.assertIsSatisfied(context);
         Exchange delivered = partner.getReceivedExchanges().get(0);
         assertThat(delivered.getIn().getHeader(Headers.PARTNER)).isEqualTo("spain");
+        assertThat(delivered.getIn().getHeader("JMSPriority")).isEqualTo(4);
         byte[] sealed = delivered.getIn().getBody(byte[].class);
         Opened opened = cms.open(sealed, TestPki.identity("spain").decryption(),
                 TestPki.partner("fr").trust());
@@ -128,6 +129,32 @@ class OutboundRoutesTest extends CamelTestSupport {
                 .replace("<recipient>spain</recipient>", "<recipient>atlantis</recipient>")
                 .getBytes(StandardCharsets.UTF_8);
         assertQuarantined(unknown, "ofast", "ofast", ReasonCode.UNKNOWN_PARTNER);
+    }
+
+    /** An IMMEDIATE envelope is queued with the highest JMS priority, so that it overtakes a backlog. */
+    @Test
+    void anImmediateMessageGetsTheHighestPriority() throws Exception {
+        start();
+        MockEndpoint partner = getMockEndpoint("mock:partner");
+        partner.expectedMessageCount(1);
+        byte[] immediate = new String(sample("intel-report-to-spain.xml"), StandardCharsets.UTF_8)
+                .replaceAll("<priority>[A-Z]+</priority>", "<priority>IMMEDIATE</priority>")
+                .getBytes(StandardCharsets.UTF_8);
+
+        send(immediate, "ofast", "ofast");
+
+        MockEndpoint.assertIsSatisfied(context);
+        assertThat(partner.getReceivedExchanges().get(0).getIn().getHeader("JMSPriority")).isEqualTo(9);
+    }
+
+    /** A message past its expiresAt is never sent: quarantined with EXPIRED. */
+    @Test
+    void quarantinesAnExpiredMessage() throws Exception {
+        String text = new String(sample("intel-report-to-spain.xml"), StandardCharsets.UTF_8);
+        String expired = text.contains("<expiresAt>")
+                ? text.replaceAll("<expiresAt>[^<]+</expiresAt>", "<expiresAt>2020-01-01T00:00:00Z</expiresAt>")
+                : text.replace("<body>", "<expiresAt>2020-01-01T00:00:00Z</expiresAt>\n  <body>");
+        assertQuarantined(expired.getBytes(StandardCharsets.UTF_8), "ofast", "ofast", ReasonCode.EXPIRED);
     }
 
     /** Sends more than the size limit; expects MESSAGE_TOO_LARGE before any parsing. */
