@@ -52,6 +52,8 @@ public final class GatewayTestSupport {
         registry.add("passerelle.broker.port", () -> brokerPort);
         registry.add("passerelle.broker.data-directory", () -> data.resolve("broker").toString());
         registry.add("passerelle.store.key-file", () -> data.resolve("store.key").toString());
+        // Test contexts stay cached for the whole run; their daily jobs have nothing to do there.
+        registry.add("passerelle.store.purge-initial-delay", () -> "PT24H");
         registry.add("spring.datasource.url", () -> defaultDatabaseUrl().replace("./data/", data + "/"));
         registry.add("server.port", () -> 0);
         registry.add("management.server.port", () -> 0);

@@ -68,7 +68,8 @@ class StoreConfiguration {
             this.clock = clock;
         }
 
-        @Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT24H")
+        @Scheduled(initialDelayString = "${passerelle.store.purge-initial-delay:PT1M}",
+                fixedDelayString = "${passerelle.store.purge-interval:PT24H}")
         int purge() {
             int purged = 0;
             Instant now = clock.instant();
