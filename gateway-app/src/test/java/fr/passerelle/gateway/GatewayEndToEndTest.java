@@ -28,6 +28,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import fr.passerelle.gateway.persistence.EvidenceBundle;
+import fr.passerelle.gateway.testing.AmqpClient;
 import fr.passerelle.gateway.persistence.JdbcAuditTrail;
 import fr.passerelle.gateway.store.JdbcMessageStore;
 import fr.passerelle.routes.OpenSsl;
@@ -314,19 +315,11 @@ class GatewayEndToEndTest {
     }
 
     private void sendAmqp(String user, String queue, byte[] body) throws Exception {
-        try (Connection connection = amqp().createConnection(user, "sample-" + user)) {
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            BytesMessage message = session.createBytesMessage();
-            message.writeBytes(body);
-            session.createProducer(session.createQueue(queue)).send(message);
-        }
+        new AmqpClient(brokerPort).send(user, queue, body);
     }
 
     private byte[] receiveBytes(String user, String queue) throws Exception {
-        BytesMessage message = (BytesMessage) receive(user, queue);
-        byte[] bytes = new byte[(int) message.getBodyLength()];
-        message.readBytes(bytes);
-        return bytes;
+        return AmqpClient.bytes(receive(user, queue));
     }
 
     private Message receive(String user, String queue) throws Exception {
@@ -335,14 +328,9 @@ class GatewayEndToEndTest {
 
     /** The first message on the queue matching the JMS selector (any message when null), within 20 s. */
     private Message receive(String user, String queue, String selector) throws Exception {
-        try (Connection connection = amqp().createConnection(user, "sample-" + user)) {
-            connection.start();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = session.createConsumer(session.createQueue(queue), selector);
-            Message message = consumer.receive(20_000);
-            assertThat(message).as("a message on %s within 20 s", queue).isNotNull();
-            return message;
-        }
+        Message message = new AmqpClient(brokerPort).receive(user, queue, selector, 20_000);
+        assertThat(message).as("a message on %s within 20 s", queue).isNotNull();
+        return message;
     }
 
     private static JmsConnectionFactory amqp() {

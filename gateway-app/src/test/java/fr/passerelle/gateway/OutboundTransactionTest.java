@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 
-import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -14,13 +13,11 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import fr.passerelle.gateway.testing.AmqpClient;
 import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
-import jakarta.jms.BytesMessage;
-import jakarta.jms.Connection;
 import jakarta.jms.Message;
-import jakarta.jms.Session;
 
 /**
  * Sends the sample while every attempt fails after the sealed message was handed to the partner queue; expects
@@ -56,25 +53,13 @@ class OutboundTransactionTest {
     @Test
     void failureAfterSendingRollsBackAndQuarantinesTheOriginal() throws Exception {
         byte[] envelope = Files.readAllBytes(TestPki.sample("intel-report-to-spain.xml"));
-        JmsConnectionFactory amqp = new JmsConnectionFactory("amqp://127.0.0.1:" + brokerPort);
-        try (Connection ofast = amqp.createConnection("ofast", "sample-ofast")) {
-            Session session = ofast.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            BytesMessage message = session.createBytesMessage();
-            message.writeBytes(envelope);
-            session.createProducer(session.createQueue("national.ofast.out")).send(message);
-        }
+        AmqpClient amqp = new AmqpClient(brokerPort);
+        amqp.send("ofast", "national.ofast.out", envelope);
 
-        try (Connection admin = amqp.createConnection("admin", "sample-admin")) {
-            admin.start();
-            Session session = admin.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            Message quarantined = session.createConsumer(session.createQueue("gateway.quarantine")).receive(30_000);
-            assertThat(quarantined).as("the message in quarantine after its delivery attempts").isNotNull();
-            byte[] body = new byte[(int) ((BytesMessage) quarantined).getBodyLength()];
-            ((BytesMessage) quarantined).readBytes(body);
-            assertThat(body).isEqualTo(envelope);
-
-            Message leaked = session.createConsumer(session.createQueue("partner.spain.out")).receive(1_000);
-            assertThat(leaked).as("a sealed message left on the partner queue by a rolled-back attempt").isNull();
-        }
+        Message quarantined = amqp.receive("admin", "gateway.quarantine", null, 30_000);
+        assertThat(quarantined).as("the message in quarantine after its delivery attempts").isNotNull();
+        assertThat(AmqpClient.bytes(quarantined)).isEqualTo(envelope);
+        assertThat(amqp.receive("admin", "partner.spain.out", null, 1_000))
+                .as("a sealed message left on the partner queue by a rolled-back attempt").isNull();
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 
 import javax.sql.DataSource;
 
-import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,10 +16,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import fr.passerelle.gateway.persistence.AuditVerifier;
 import fr.passerelle.gateway.persistence.Databases;
 import fr.passerelle.gateway.store.JdbcMessageStore;
+import fr.passerelle.gateway.testing.AmqpClient;
 import fr.passerelle.routes.TestPki;
-import jakarta.jms.BytesMessage;
-import jakarta.jms.Connection;
-import jakarta.jms.Session;
 
 /**
  * The whole gateway on PostgreSQL instead of the embedded H2, configured as the README says: Flyway migrates a
@@ -54,18 +51,9 @@ class PostgresGatewayTest {
     @Test
     void aMessageGoesOutAndTheTrailAndStoreHoldIt() throws Exception {
         byte[] envelope = Files.readAllBytes(TestPki.sample("intel-report-to-spain.xml"));
-        JmsConnectionFactory amqp = new JmsConnectionFactory("amqp://127.0.0.1:" + brokerPort);
-        try (Connection ofast = amqp.createConnection("ofast", "sample-ofast")) {
-            Session session = ofast.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            BytesMessage message = session.createBytesMessage();
-            message.writeBytes(envelope);
-            session.createProducer(session.createQueue("national.ofast.out")).send(message);
-        }
-        try (Connection spain = amqp.createConnection("spain", "sample-spain")) {
-            spain.start();
-            Session session = spain.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            assertThat(session.createConsumer(session.createQueue("partner.spain.out")).receive(20_000)).isNotNull();
-        }
+        AmqpClient amqp = new AmqpClient(brokerPort);
+        amqp.send("ofast", "national.ofast.out", envelope);
+        assertThat(amqp.receive("spain", "partner.spain.out", null, 20_000)).isNotNull();
 
         AuditVerifier.Result result = new AuditVerifier(dataSource, TestPki.partner("fr").trust()).verify();
         assertThat(result.intact()).as(result.problem()).isTrue();

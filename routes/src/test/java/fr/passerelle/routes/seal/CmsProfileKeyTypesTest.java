@@ -37,6 +37,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import fr.passerelle.routes.Bytes;
 import fr.passerelle.routes.GatewayException;
 import fr.passerelle.routes.OpenSsl;
 import fr.passerelle.routes.ReasonCode;
@@ -147,7 +148,7 @@ class CmsProfileKeyTypesTest {
     void refusesAnAlteredEcdhWrappedKeyLikeAlteredCiphertext() {
         byte[] sealed = cms.seal(PLAINTEXT, TestPki.credential("spain", "sign"), certificate("fr", "enc-ec"));
         byte[] wrongKey = sealed.clone();
-        wrongKey[indexOf(wrongKey, wrappedKey(sealed))] ^= 0x01;
+        wrongKey[Bytes.indexOf(wrongKey, wrappedKey(sealed))] ^= 0x01;
         byte[] wrongContent = sealed.clone();
         wrongContent[wrongContent.length - 40] ^= 0x01;
 
@@ -262,18 +263,5 @@ class CmsProfileKeyTypesTest {
             return e;
         }
         throw new AssertionError("expected a refusal");
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new IllegalArgumentException("not found");
     }
 }

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import fr.passerelle.routes.Bytes;
 import fr.passerelle.routes.OpenSsl;
 import fr.passerelle.routes.ReasonCode;
 import fr.passerelle.routes.TestPki;
@@ -146,24 +147,11 @@ class CmsProfileTest {
     void refusesSignedDataWhoseContentWasReplaced() {
         byte[] signed = cms.sign(PLAINTEXT, TestPki.credential("spain", "sign"));
         String marker = "sample";
-        int at = indexOf(signed, marker.getBytes(StandardCharsets.US_ASCII));
+        int at = Bytes.indexOf(signed, marker.getBytes(StandardCharsets.US_ASCII));
         signed[at] = 'S';
         byte[] sealed = cms.encrypt(signed, frAsPartner.currentEncryption());
 
         assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trust()),
                 ReasonCode.SIGNATURE_INVALID);
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new IllegalArgumentException("marker not found");
     }
 }

@@ -1,0 +1,49 @@
+package fr.passerelle.gateway.testing;
+
+import org.apache.qpid.jms.JmsConnectionFactory;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.Session;
+
+/**
+ * An AMQP 1.0 client (Qpid JMS) of the gateway's broker, as a national service or a partner would use it; each
+ * account logs in with its sample password {@code sample-<account>}.
+ */
+public final class AmqpClient {
+
+    private final JmsConnectionFactory factory;
+
+    public AmqpClient(int brokerPort) {
+        this.factory = new JmsConnectionFactory("amqp://127.0.0.1:" + brokerPort);
+    }
+
+    /** Sends {@code body} as a persistent bytes message to {@code queue}, as {@code account}. */
+    public void send(String account, String queue, byte[] body) throws JMSException {
+        try (Connection connection = factory.createConnection(account, "sample-" + account)) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            BytesMessage message = session.createBytesMessage();
+            message.writeBytes(body);
+            session.createProducer(session.createQueue(queue)).send(message);
+        }
+    }
+
+    /** The first message on {@code queue} matching {@code selector} (any when null), or null after the timeout. */
+    public Message receive(String account, String queue, String selector, long timeoutMillis) throws JMSException {
+        try (Connection connection = factory.createConnection(account, "sample-" + account)) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            return session.createConsumer(session.createQueue(queue), selector).receive(timeoutMillis);
+        }
+    }
+
+    /** The body of a bytes message. */
+    public static byte[] bytes(Message message) throws JMSException {
+        BytesMessage bytesMessage = (BytesMessage) message;
+        byte[] body = new byte[(int) bytesMessage.getBodyLength()];
+        bytesMessage.readBytes(body);
+        return body;
+    }
+}
