@@ -80,7 +80,7 @@ case $action in
     fi
     printf 'ACK\nid:%s\n\n\0' "$(header ack)" >&3
     echo "received $(wc -c < "$file") bytes from $queue as $user into $file"
-    for name in PasserelleMessageId PasserellePartner PasserelleReasonCode PasserelleReason; do
+    for name in PasserelleMessageId PasserellePartner PasserelleNotice PasserelleReasonCode PasserelleReason; do
       value=$(header "$name")
       [ -n "$value" ] && echo "  $name: $value"
     done

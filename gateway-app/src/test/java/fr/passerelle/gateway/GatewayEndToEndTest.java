@@ -199,6 +199,9 @@ class GatewayEndToEndTest {
 
         assertThat(quarantined.getStringProperty("PasserelleReasonCode")).isEqualTo("SENDER_MISMATCH");
         assertThat(quarantined.getStringProperty("PasserelleReason")).contains("under its own name");
+        Message notice = receive("douane", "national.douane.in", "PasserelleNotice = 'REFUSED'");
+        assertThat(notice.getStringProperty("PasserelleReasonCode")).isEqualTo("SENDER_MISMATCH");
+        assertThat(((TextMessage) notice).getText()).contains("was not sent");
     }
 
     /** Spain posts a message sealed for fr over mutual TLS; expects 202, a signed receipt, delivery to ofast. */

@@ -9,8 +9,8 @@ import fr.passerelle.schema.envelope.Envelope;
 
 /**
  * The error policy of the message flows, in one place. A message refused for a known reason goes, as it was
- * received (never half-sealed), to the quarantine queue with the reason code and sentence as headers, and the
- * audit trail says so. Anything else is not handled here: the broker transaction rolls back and the broker
+ * received (never half-sealed), to the quarantine queue with the reason code and sentence as headers, the
+ * national service that sent it gets a notice on its inbound queue, and the audit trail says so. Anything else is not handled here: the broker transaction rolls back and the broker
  * redelivers, then moves the message to quarantine after its maximum delivery attempts.
  */
 public final class ErrorHandling extends RouteConfigurationBuilder {
@@ -20,12 +20,17 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
     /** The id of the inbound route's configuration: refusals are quarantined, then answered to the partner. */
     public static final String INBOUND_ID = "inbound-errors";
 
+    /** Where a national service is told that its message was refused: its own inbound queue. */
+    public static final String NOTICE_URI = "jms:queue:national.${exchangeProperty.passerelleService}.in";
+
     private final AuditTrail audit;
     private final String quarantineUri;
+    private final String noticeUri;
 
-    public ErrorHandling(AuditTrail audit, String quarantineUri) {
+    public ErrorHandling(AuditTrail audit, String quarantineUri, String noticeUri) {
         this.audit = audit;
         this.quarantineUri = quarantineUri;
+        this.noticeUri = noticeUri;
     }
 
     @Override
@@ -35,7 +40,11 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
                 .handled(true)
                 .useOriginalMessage()
                 .process(this::markQuarantined)
-                .to(quarantineUri).id("quarantine");
+                .to(quarantineUri).id("quarantine")
+                .filter(exchangeProperty(Headers.SERVICE).isNotNull())
+                    .process(ErrorHandling::notice)
+                    .toD(noticeUri).id("quarantine-notice")
+                .end();
 
         // The caller (the partner endpoint) reports and logs inbound refusals; the default handler need not.
         routeConfiguration(INBOUND_ID)
@@ -61,6 +70,22 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
         exchange.getIn().setHeader(Headers.REASON, failure.reason().sentence() + " Detail: " + failure.detail());
         audit.record(messageId, AuditEvent.MESSAGE_REFUSED, partner, partner,
                 failure.reason().name() + ": " + failure.detail());
+    }
+
+    /** The sender's notice: a short text naming the message and the reason, with the same headers. */
+    private static void notice(Exchange exchange) {
+        String messageId = exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class);
+        String code = exchange.getIn().getHeader(Headers.REASON_CODE, String.class);
+        String reason = exchange.getIn().getHeader(Headers.REASON, String.class);
+        exchange.getIn().removeHeaders("*");
+        if (messageId != null) {
+            exchange.getIn().setHeader(Headers.MESSAGE_ID, messageId);
+        }
+        exchange.getIn().setHeader(Headers.NOTICE, "REFUSED");
+        exchange.getIn().setHeader(Headers.REASON_CODE, code);
+        exchange.getIn().setHeader(Headers.REASON, reason);
+        exchange.getIn().setBody("Your message " + (messageId == null ? "(unreadable messageId)" : messageId)
+                + " was not sent and is held in quarantine: " + code + ". " + reason + "\n");
     }
 
     private void markQuarantined(Exchange exchange) {

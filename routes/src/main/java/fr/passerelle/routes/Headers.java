@@ -11,6 +11,8 @@ public final class Headers {
     public static final String MESSAGE_TYPE = "PasserelleMessageType";
     /** Why a message is in quarantine: a {@link ReasonCode} name. */
     public static final String REASON_CODE = "PasserelleReasonCode";
+    /** On a notice to a national service: what happened to its message ({@code REFUSED}). */
+    public static final String NOTICE = "PasserelleNotice";
     /** Why a message is in quarantine, for a person. */
     public static final String REASON = "PasserelleReason";
 

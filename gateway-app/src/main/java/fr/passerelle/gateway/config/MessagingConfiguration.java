@@ -78,7 +78,7 @@ class MessagingConfiguration {
 
     @Bean
     ErrorHandling errorHandling(AuditTrail audit) {
-        return new ErrorHandling(audit, QUARANTINE);
+        return new ErrorHandling(audit, QUARANTINE, ErrorHandling.NOTICE_URI);
     }
 
     @Bean

@@ -46,7 +46,7 @@ class InboundRoutesTest extends CamelTestSupport {
     protected RoutesBuilder[] createRouteBuilders() {
         var parties = TestParties.sample();
         return new RoutesBuilder[] {
-            new ErrorHandling(audit, "mock:quarantine"),
+            new ErrorHandling(audit, "mock:quarantine", "mock:notice"),
             new InboundRoutes(parties, new EnvelopeReader(1024 * 1024), new SecurityProfiles(List.of(cms)),
                     new Receipts(cms, parties.identity().signing(), "fr"), replays, audit, store, Clock.systemUTC())
         };

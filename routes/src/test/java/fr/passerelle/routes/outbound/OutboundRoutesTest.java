@@ -38,7 +38,7 @@ class OutboundRoutesTest extends CamelTestSupport {
     @Override
     protected RoutesBuilder[] createRouteBuilders() {
         return new RoutesBuilder[] {
-            new ErrorHandling(audit, "mock:quarantine"),
+            new ErrorHandling(audit, "mock:quarantine", "mock:notice"),
             new OutboundRoutes(TestParties.sample(), new EnvelopeReader(64 * 1024), new SecurityProfiles(List.of(cms)), audit, store, Clock.systemUTC())
         };
     }
@@ -179,5 +179,9 @@ class OutboundRoutesTest extends CamelTestSupport {
         assertThat(quarantined.getIn().getHeader(Headers.REASON, String.class)).startsWith(reason.sentence());
         assertThat(quarantined.getIn().getBody(byte[].class)).as("the original message").isEqualTo(body);
         assertThat(audit.events()).contains(AuditEvent.MESSAGE_QUARANTINED);
+        Exchange notice = getMockEndpoint("mock:notice").getReceivedExchanges().get(0);
+        assertThat(notice.getIn().getHeader(Headers.NOTICE)).isEqualTo("REFUSED");
+        assertThat(notice.getIn().getHeader(Headers.REASON_CODE)).isEqualTo(reason.name());
+        assertThat(notice.getIn().getBody(String.class)).contains(reason.name()).contains("quarantine");
     }
 }
