@@ -12,7 +12,6 @@ import org.apache.camel.spi.IdempotentRepository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jms.connection.CachingConnectionFactory;
-import org.springframework.jms.connection.JmsTransactionManager;
 
 import fr.passerelle.gateway.broker.BrokerSettings;
 import fr.passerelle.gateway.broker.EmbeddedBroker;
@@ -66,12 +65,14 @@ class MessagingConfiguration {
         return caching;
     }
 
-    /** Local broker transactions: a message consumed is committed together with what the route sent. */
+    /**
+     * Local broker transactions, without a transaction manager: the consumer's session is transacted and
+     * exposed to the route, so what the route sends on the same connection factory commits or rolls back with
+     * the consumption; consumers stay cached between messages instead of being recreated per transaction.
+     */
     @Bean("jms")
     JmsComponent jms(ConnectionFactory connectionFactory) {
-        JmsComponent jms = JmsComponent.jmsComponentTransacted(connectionFactory,
-                new JmsTransactionManager(connectionFactory));
-        jms.setTransacted(false);
+        JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);
         jms.setCacheLevelName("CACHE_CONSUMER");
         return jms;
     }

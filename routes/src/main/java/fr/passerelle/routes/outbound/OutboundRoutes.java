@@ -34,8 +34,13 @@ import jakarta.jms.JMSException;
  */
 public final class OutboundRoutes extends RouteBuilder {
 
-    /** Where a service's messages are consumed; {@code {{service}}} is the template parameter. */
-    public static final String NATIONAL_OUT = "jms:queue:national.{{service}}.out?transacted=true";
+    /**
+     * Where a service's messages are consumed; {@code {{service}}} is the template parameter. The session is
+     * locally transacted and exposed to the route, so the sends to partner queues commit or roll back with the
+     * consumption, without a transaction manager that would recreate the consumer for every message.
+     */
+    public static final String NATIONAL_OUT = "jms:queue:national.{{service}}.out?transacted=true"
+            + "&lazyCreateTransactionManager=false&exposeListenerSession=true";
     /** Where a partner's sealed messages are queued. */
     public static final String PARTNER_OUT = "jms:queue:partner.${exchangeProperty.passerelleTargetPartner}.out"
             + "?preserveMessageQos=true";
