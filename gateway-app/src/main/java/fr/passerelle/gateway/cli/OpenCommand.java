@@ -27,10 +27,6 @@ public final class OpenCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the plaintext.")
     Path out;
 
-    @Option(names = "--profile", paramLabel = "PROFILE",
-            description = "Security profile: cms, xml, or pq-hybrid (experimental). Default: the partner's passerelle.partners.<P>.profile.")
-    String profile;
-
     @Mixin
     PkiOptions pki;
 
@@ -38,7 +34,7 @@ public final class OpenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         return Cli.guarded(() -> {
             LocalIdentity identity = pki.identity();
-            Partner from = pki.partner(partner, profile);
+            Partner from = pki.partner(partner);
             Opened opened = pki.profiles().get(from.profile())
                     .open(Files.readAllBytes(in), identity.decryption(), from.trust());
             Files.write(out, opened.content());

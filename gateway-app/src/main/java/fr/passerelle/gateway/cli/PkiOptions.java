@@ -31,6 +31,11 @@ final class PkiOptions {
                     + "passerelle.partners.<P>.directory.")
     Path partnerDirectory;
 
+    @Option(names = "--profile", paramLabel = "PROFILE",
+            description = "Security profile: cms, xml, or pq-hybrid (experimental). "
+                    + "Default: the partner's passerelle.partners.<P>.profile.")
+    String profile;
+
     private PasserelleProperties configuration;
 
     private PasserelleProperties configuration() {
@@ -57,16 +62,16 @@ final class PkiOptions {
         return PartyDirectory.identity(id, dir);
     }
 
-    /** The partner, with its configured profile unless {@code profileOverride} is set. */
-    Partner partner(String id, String profileOverride) {
+    /** The partner, with its configured profile unless {@code --profile} says otherwise. */
+    Partner partner(String id) {
         PasserelleProperties.Partner configured = configuration().partners().get(id);
         if (configured == null && partnerDirectory == null) {
             throw new IllegalArgumentException("'" + id + "' is not a configured partner (passerelle.partners."
                     + id + "); name its folder with --partner-dir");
         }
         Path dir = partnerDirectory != null ? partnerDirectory : configured.directory();
-        String profile = profileOverride != null ? profileOverride
+        String chosen = profile != null ? profile
                 : configured != null ? configured.profile() : Partner.DEFAULT_PROFILE;
-        return PartyDirectory.partner(id, dir).withProfile(profile);
+        return PartyDirectory.partner(id, dir).withProfile(chosen);
     }
 }

@@ -19,10 +19,6 @@ public final class SealCommand implements Callable<Integer> {
     @Option(names = "--partner", required = true, paramLabel = "P", description = "The partner id, e.g. spain.")
     String partner;
 
-    @Option(names = "--profile", paramLabel = "PROFILE",
-            description = "Security profile: cms, xml, or pq-hybrid (experimental). Default: the partner's passerelle.partners.<P>.profile.")
-    String profile;
-
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "The plaintext to seal.")
     Path in;
 
@@ -36,7 +32,7 @@ public final class SealCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         return Cli.guarded(() -> {
             LocalIdentity identity = pki.identity();
-            Partner target = pki.partner(partner, profile);
+            Partner target = pki.partner(partner);
             byte[] sealed = pki.profiles().get(target.profile())
                     .seal(Files.readAllBytes(in), identity.signing(), target.currentEncryption());
             Files.write(out, sealed);
