@@ -85,7 +85,7 @@ class GatewayEndToEndTest {
     /** ofast sends the sample over AMQP; expects Spain to receive, over AMQP, bytes it opens to that sample. */
     @Test
     void outboundSampleReachesSpainSealed() throws Exception {
-        byte[] envelope = Files.readAllBytes(TestPki.sample("intel-report-to-spain.xml"));
+        byte[] envelope = TestPki.sampleWithNewId("intel-report-to-spain.xml");
 
         sendAmqp("ofast", "national.ofast.out", envelope);
         byte[] sealed = receiveBytes("spain", "partner.spain.out");
@@ -93,10 +93,10 @@ class GatewayEndToEndTest {
         Opened opened = cms.open(sealed, TestPki.identity("spain").decryption(),
                 TestPki.partner("fr").trust());
         assertThat(opened.content()).isEqualTo(envelope);
-        assertThat(auditEvents(messageIdOf(envelope))).contains("OUTBOUND_RECEIVED", "OUTBOUND_SEALED",
+        assertThat(auditEvents(TestPki.messageIdOf(envelope))).contains("OUTBOUND_RECEIVED", "OUTBOUND_SEALED",
                 "OUTBOUND_QUEUED");
         assertThat(jdbc.queryForList("select partner from message_store where message_id = ? and direction = 'OUTBOUND'",
-                String.class, messageIdOf(envelope))).contains("spain");
+                String.class, TestPki.messageIdOf(envelope))).contains("spain");
     }
 
     /** Europol is configured for the xml profile: what ofast sends reaches it as signed and encrypted XML. */
@@ -132,14 +132,16 @@ class GatewayEndToEndTest {
     /** Customs sends a backlog of ROUTINE messages for the Caribbean, then one IMMEDIATE: it is received first. */
     @Test
     void anImmediateMessageOvertakesARoutineBacklog() throws Exception {
-        String sample = Files.readString(TestPki.sample("seizure-notification-to-caribbean.xml"))
-                .replaceAll("<priority>[A-Z]+</priority>", "<priority>ROUTINE</priority>");
-        String id = sample.substring(sample.indexOf("<messageId>") + 11, sample.indexOf("</messageId>"));
         for (int i = 0; i < 20; i++) {
-            sendAmqp("douane", "national.douane.out", sample.getBytes(StandardCharsets.UTF_8));
+            sendAmqp("douane", "national.douane.out", new String(TestPki.sampleWithNewId(
+                    "seizure-notification-to-caribbean.xml"), StandardCharsets.UTF_8)
+                    .replaceAll("<priority>[A-Z]+</priority>", "<priority>ROUTINE</priority>")
+                    .getBytes(StandardCharsets.UTF_8));
         }
-        String immediate = sample.replace("<priority>ROUTINE</priority>", "<priority>IMMEDIATE</priority>")
-                .replace(id, "00000000-0000-4000-8000-00000000000a");
+        String sample = Files.readString(TestPki.sample("seizure-notification-to-caribbean.xml"));
+        String immediate = sample.replaceAll("<priority>[A-Z]+</priority>", "<priority>IMMEDIATE</priority>")
+                .replace(TestPki.messageIdOf(sample.getBytes(StandardCharsets.UTF_8)),
+                        "00000000-0000-4000-8000-00000000000a");
         sendAmqp("douane", "national.douane.out", immediate.getBytes(StandardCharsets.UTF_8));
         long deadline = System.currentTimeMillis() + 30_000;
         while (queuedFor("caribbean") < 21 && System.currentTimeMillis() < deadline) {
@@ -165,7 +167,7 @@ class GatewayEndToEndTest {
     /** The jar's send command puts the envelope on national.ofast.out as ofast; Spain receives it sealed. */
     @Test
     void sendCommandHandsOverAnEnvelope() throws Exception {
-        Path sample = TestPki.sample("intel-report-to-spain.xml");
+        Path sample = Files.write(work.resolve("to-spain.xml"), TestPki.sampleWithNewId("intel-report-to-spain.xml"));
 
         int status = PasserelleMain.commandLine().execute("send", "--service", "ofast", "--in", sample.toString(),
                 "--broker", "tcp://127.0.0.1:" + brokerPort);
@@ -180,7 +182,7 @@ class GatewayEndToEndTest {
     @Test
     void opensslOpensWhatLandsOnPartnerSpainOut() throws Exception {
         OpenSsl.assumePresent();
-        byte[] envelope = Files.readAllBytes(TestPki.sample("intel-report-to-spain.xml"));
+        byte[] envelope = TestPki.sampleWithNewId("intel-report-to-spain.xml");
         sendAmqp("ofast", "national.ofast.out", envelope);
         Files.write(work.resolve("sealed.der"), receiveBytes("spain", "partner.spain.out"));
 
@@ -230,8 +232,16 @@ class GatewayEndToEndTest {
         assertThat(Files.readAllBytes(evidence.resolve("receipt-inbound-spain.der"))).isEqualTo(response.body());
 
         HttpResponse<byte[]> again = post("spain", sealed);
-        assertThat(again.statusCode()).isEqualTo(409);
-        assertThat(new String(again.body(), StandardCharsets.UTF_8)).contains("\"reasonCode\":\"DUPLICATE_MESSAGE\"");
+        assertThat(again.statusCode()).as("the same bytes again").isEqualTo(202);
+        assertThat(again.body()).as("the first receipt, again").isEqualTo(response.body());
+        assertThat(auditEvents("992ff21b-371f-4039-94db-124e3e6f7d03")).contains("INBOUND_REPEATED")
+                .containsOnlyOnce("INBOUND_DELIVERED");
+
+        byte[] resealed = cms.seal(envelope, TestPki.credential("spain", "sign"),
+                TestPki.partner("fr").currentEncryption());
+        HttpResponse<byte[]> other = post("spain", resealed);
+        assertThat(other.statusCode()).as("another message under the same messageId").isEqualTo(409);
+        assertThat(new String(other.body(), StandardCharsets.UTF_8)).contains("\"reasonCode\":\"DUPLICATE_MESSAGE\"");
     }
 
     /** Morocco's TLS certificate with a message signed by Spain; expects 403 CERT_UNKNOWN_CA. */
@@ -300,11 +310,6 @@ class GatewayEndToEndTest {
         return HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + partnerPort + "/partner/v1/messages"))
                 .header("Content-Type", "application/pkcs7-mime")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    }
-
-    private static String messageIdOf(byte[] envelope) {
-        String text = new String(envelope, StandardCharsets.UTF_8);
-        return text.substring(text.indexOf("<messageId>") + 11, text.indexOf("</messageId>"));
     }
 
     private int queuedFor(String partner) {

@@ -75,8 +75,12 @@ class ReadmeTourTest {
         stomp("receive", "ofast", "national.ofast.in", work.resolve("delivered.xml").toString());
         assertThat(Files.readString(work.resolve("delivered.xml"))).isEqualTo(envelope);
 
-        assertThat(post("spain", "again.json")).isEqualTo("409");
-        assertThat(Files.readString(work.resolve("again.json"))).contains("DUPLICATE_MESSAGE");
+        assertThat(post("spain", "again.der")).as("the same bytes again").isEqualTo("202");
+        assertThat(Files.readAllBytes(work.resolve("again.der"))).as("the first receipt, again")
+                .isEqualTo(Files.readAllBytes(work.resolve("receipt.der")));
+        OpenSsl.signAndEncrypt(work, "from-spain.xml", "spain", "fr", "es-sealed.der");
+        assertThat(post("spain", "resealed.json")).as("a new seal of the same messageId").isEqualTo("409");
+        assertThat(Files.readString(work.resolve("resealed.json"))).contains("DUPLICATE_MESSAGE");
         assertThat(post("morocco", "morocco.json")).isEqualTo("403");
         assertThat(Files.readString(work.resolve("morocco.json"))).contains("CERT_UNKNOWN_CA");
         Tools.Result anonymous = Tools.attempt(work, Map.of(), "curl", "-s", "--cacert",

@@ -35,6 +35,55 @@ class StartupValidationTest {
     }
 
     @Test
+    void aPushChannelWithoutUrlNamesTheKey() {
+        assertThatThrownBy(() -> start("--passerelle.partners.spain.channel.type=https-push"))
+                .hasStackTraceContaining("passerelle.partners.spain.channel.url");
+    }
+
+    @Test
+    void aPlainHttpPushChannelIsRefused() {
+        assertThatThrownBy(() -> start("--passerelle.partners.spain.channel.type=https-push",
+                "--passerelle.partners.spain.channel.url=http://127.0.0.1:9443/partner/v1/messages"))
+                .hasStackTraceContaining("passerelle.partners.spain.channel").hasStackTraceContaining("https");
+    }
+
+    @Test
+    void anSftpChannelWithoutItsKeyFileNamesTheKey() {
+        assertThatThrownBy(() -> start("--passerelle.partners.spain.channel.type=sftp",
+                "--passerelle.partners.spain.channel.url=sftp://127.0.0.1:2222/inbox",
+                "--passerelle.partners.spain.channel.username=fr",
+                "--passerelle.partners.spain.channel.private-key=/nowhere/id_ecdsa"))
+                .hasStackTraceContaining("passerelle.partners.spain.channel.private-key");
+    }
+
+    @Test
+    void anUnknownChannelTypeNamesTheKey() {
+        assertThatThrownBy(() -> start("--passerelle.partners.spain.channel.type=carrier-pigeon"))
+                .hasStackTraceContaining("partners[spain].channel.type").hasStackTraceContaining("carrier-pigeon");
+    }
+
+    @Test
+    void aBadRetrySettingNamesTheKey() {
+        assertThatThrownBy(() -> start("--passerelle.partners.spain.channel.type=https-push",
+                "--passerelle.partners.spain.channel.url=https://127.0.0.1:9443/partner/v1/messages",
+                "--passerelle.partners.spain.channel.retry.jitter=1.5"))
+                .hasStackTraceContaining("passerelle.partners.spain.channel.retry").hasStackTraceContaining("jitter");
+    }
+
+    @Test
+    void ourOwnIdIsNotAPartner() {
+        assertThatThrownBy(() -> start("--passerelle.partners.fr.directory=certs-sample/fr",
+                "--passerelle.broker.passwords.fr=sample-fr"))
+                .hasStackTraceContaining("passerelle.partners.fr").hasStackTraceContaining("own id");
+    }
+
+    @Test
+    void aDeploymentFileThatDoesNotExistIsNamed() {
+        assertThatThrownBy(() -> start("--passerelle.deployment=file:/nowhere/deployment.yml"))
+                .hasStackTraceContaining("/nowhere/deployment.yml");
+    }
+
+    @Test
     void missingIdentityKeyNamesTheKey() {
         assertThatThrownBy(() -> start("--passerelle.identity.directory=certs-sample/spain-missing"))
                 .hasStackTraceContaining("passerelle.identity.directory");

@@ -99,7 +99,8 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
         exchange.getIn().setHeader(Headers.REASON_CODE, failure.reason().name());
         exchange.getIn().setHeader(Headers.REASON, failure.reason().sentence() + " Detail: " + failure.detail());
         String actor = exchange.getProperty(Headers.BROKER_USER, "unknown", String.class);
-        audit.record(messageId, AuditEvent.MESSAGE_QUARANTINED, actor, null,
+        audit.record(messageId, AuditEvent.MESSAGE_QUARANTINED, actor,
+                exchange.getProperty(Headers.TARGET_PARTNER, String.class),
                 failure.reason().name() + ": " + failure.detail());
     }
 }

@@ -19,8 +19,18 @@ public final class Headers {
     /** Message property the broker sets to the account that sent the message, whatever the client claimed. */
     public static final String BROKER_SENDER_PROPERTY = "PasserelleBrokerUser";
 
+    /** Message property the broker sets to an id of its own on arrival, kept across redeliveries and restarts. */
+    public static final String ARRIVAL_ID_PROPERTY = "PasserelleArrivalId";
+    /**
+     * The envelope's sender: on a sealed message in a partner queue, the national service to tell if it fails; on
+     * a partner's message, who sent it (the partner, or one of its services when the partner is a gateway).
+     */
+    public static final String SENDER = "PasserelleSender";
+
     /** Exchange property: the broker account that sent the message, as the broker validated it. */
     public static final String BROKER_USER = "passerelleBrokerUser";
+    /** Exchange property: the broker's arrival id of the message being processed, or its JMS message id. */
+    public static final String ARRIVAL_ID = "passerelleArrivalId";
     /** Exchange property: the national service whose queue the message came from. */
     public static final String SERVICE = "passerelleService";
     /** Exchange property: the partner identified from the TLS client certificate. */

@@ -24,8 +24,10 @@ public enum ReasonCode {
     CERT_REVOKED(403, "A certificate of the chain is revoked by its CA, or revocation cannot be checked; use a certificate that is not revoked."),
     CERT_WRONG_USAGE(403, "The certificate is not meant for this use (key usage or extended key usage); sign with your signing certificate and connect with your TLS certificate."),
     CLIENT_NOT_PARTNER(403, "The TLS client certificate does not belong to any configured partner; connect with your partner TLS certificate."),
-    SENDER_NOT_PARTNER(403, "The envelope's sender is not the partner that sent it; a partner may only send under its own name."),
+    SENDER_NOT_PARTNER(403, "The envelope's sender is neither the partner that sent it nor one of the senders configured for that partner; send under your own name or a configured one."),
     DUPLICATE_MESSAGE(409, "A message with this messageId was already received; it is not delivered twice. Use a new messageId for a new message."),
+    RECEIPT_INVALID(502, "The partner's answer did not carry a valid signed receipt for this message (signature, signer, messageId or digest); the message is held until the partner's receipt can be checked."),
+    DELIVERY_FAILED(503, "The partner's channel did not take the message within the configured attempts and age; check the partner's endpoint and credentials, then release the message from quarantine."),
     INTERNAL_ERROR(500, "The gateway could not process the message; operators have been alerted and the message is kept in quarantine.");
 
     private final int httpStatus;

@@ -1,5 +1,7 @@
 package fr.passerelle.gateway.broker;
 
+import java.util.UUID;
+
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -19,6 +21,10 @@ import fr.passerelle.routes.Headers;
  * does not persist a property changed in place, so a forged one would be back after a restart. A broker property
  * is persisted beside the message and applied last when it is converted for a core consumer, so it wins.
  *
+ * <p>Arrival id: a random id under {@value #ARRIVAL}, kept with the message in the journal, so that a message
+ * redelivered after a crash of the gateway (and of its embedded broker) is told apart from another message a
+ * client sent with the same content.
+ *
  * <p>Durability: STOMP and MQTT QoS 0 messages are non-persistent unless the client asks otherwise, and would
  * vanish with a broker restart. Every queue here is a hand-over point that must survive one.
  */
@@ -27,20 +33,28 @@ final class SenderStamp implements ActiveMQServerMessagePlugin {
     /** The message property holding the authenticated sender account. */
     static final String PROPERTY = Headers.BROKER_SENDER_PROPERTY;
 
+    /** The message property holding an id the broker gives the message on arrival, the same on every redelivery. */
+    static final String ARRIVAL = Headers.ARRIVAL_ID_PROPERTY;
+
     @Override
     public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct,
             boolean noAutoCreateQueue) {
         message.setDurable(true);
         message.removeProperty(PROPERTY);
+        message.removeProperty(ARRIVAL);
+        String arrival = UUID.randomUUID().toString();
         String user = session.getValidatedUser();
-        if (user == null) {
-            return;
-        }
         if (message instanceof ICoreMessage) {
-            message.putStringProperty(PROPERTY, user);
+            message.putStringProperty(ARRIVAL, arrival);
+            if (user != null) {
+                message.putStringProperty(PROPERTY, user);
+            }
         } else {
-            message.setBrokerProperty(Message.HDR_VALIDATED_USER, user);
-            message.setBrokerProperty(SimpleString.of(PROPERTY), user);
+            message.setBrokerProperty(SimpleString.of(ARRIVAL), arrival);
+            if (user != null) {
+                message.setBrokerProperty(Message.HDR_VALIDATED_USER, user);
+                message.setBrokerProperty(SimpleString.of(PROPERTY), user);
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -20,12 +21,17 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import fr.passerelle.gateway.config.PasserelleProperties;
 
 /**
- * The gateway's configuration as {@code serve} would see it (the built-in {@code application.yml}, then
- * {@code ./application.yml}, then {@code ./config/application.yml}, then environment variables and system
- * properties), read without starting the gateway, so that {@code seal} and {@code open} use the same keys
+ * The gateway's configuration as {@code serve} would see it (the built-in {@code application.yml}, then the
+ * deployment file ({@code passerelle.deployment}, the built-in sample by default), then {@code ./application.yml},
+ * then {@code ./config/application.yml}, then environment variables and system properties), read without starting the gateway, so that {@code seal} and {@code open} use the same keys
  * and partner profiles.
  */
 final class ConfigurationFiles {
+
+    /** The key naming the deployment file (identity, partners, services, broker accounts). */
+    static final String DEPLOYMENT = "passerelle.deployment";
+    /** The deployment used when none is named: the built-in sample. */
+    static final String SAMPLE_DEPLOYMENT = "classpath:sample-deployment.yml";
 
     private ConfigurationFiles() {
     }
@@ -47,6 +53,13 @@ final class ConfigurationFiles {
         ConfigurableEnvironment environment = new StandardEnvironment();
         addLast(environment, new FileSystemResource("config/application.yml"));
         addLast(environment, new FileSystemResource("application.yml"));
+        String deployment = environment.getProperty(DEPLOYMENT, SAMPLE_DEPLOYMENT);
+        Resource resource = new DefaultResourceLoader().getResource(deployment.startsWith("classpath:")
+                || deployment.startsWith("file:") ? deployment : "file:" + deployment);
+        if (!resource.exists()) {
+            throw new IllegalArgumentException(DEPLOYMENT + ": " + deployment + " does not exist");
+        }
+        addLast(environment, resource);
         addLast(environment, new ClassPathResource("application.yml"));
         return environment;
     }

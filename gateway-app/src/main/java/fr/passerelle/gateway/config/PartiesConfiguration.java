@@ -2,6 +2,7 @@ package fr.passerelle.gateway.config;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.context.annotation.Bean;
@@ -52,7 +53,13 @@ class PartiesConfiguration {
                         "'" + service + "' is both a national service and a partner");
             }
         }
-        return new Parties(identity, partners, properties.services(), properties.defaultService());
+        if (partners.containsKey(identity.id())) {
+            throw new InvalidConfigurationException("passerelle.partners." + identity.id(),
+                    "'" + identity.id() + "' is this gateway's own id (passerelle.identity.id), not a partner");
+        }
+        Map<String, List<String>> senders = new LinkedHashMap<>();
+        properties.partners().forEach((id, partner) -> senders.put(id, partner.senders()));
+        return new Parties(identity, partners, properties.services(), properties.defaultService(), senders);
     }
 
     @Bean

@@ -1,6 +1,8 @@
 package fr.passerelle.gateway.config;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +28,8 @@ import jakarta.validation.constraints.Pattern;
  * @param maxMessageBytes the largest envelope or sealed message accepted, in bytes
  * @param broker the embedded message broker
  * @param store the message store
+ * @param channelDownAfter failed attempts in a row after which a partner's channel shows DOWN in health (it shows
+ *     DEGRADED from the first failure)
  */
 @Validated
 @ConfigurationProperties("passerelle")
@@ -36,7 +40,8 @@ public record PasserelleProperties(
         @DefaultValue("ofast") @Pattern(regexp = PARTY_ID) String defaultService,
         @DefaultValue("10485760") @Min(1024) @Max(104857600) int maxMessageBytes,
         @Valid @NotNull Broker broker,
-        @Valid @DefaultValue Store store) {
+        @Valid @DefaultValue Store store,
+        @DefaultValue("3") @Min(1) int channelDownAfter) {
 
     /** What a party id looks like: the same rule as the envelope schema. */
     public static final String PARTY_ID = "[a-z][a-z0-9-]{1,31}";
@@ -57,8 +62,67 @@ public record PasserelleProperties(
      *     certificates), {@code enc.pem} (the certificate or certificates we encrypt for) and, when its CA
      *     publishes revocations, {@code crl.pem}
      * @param profile the security profile of messages to and from this partner: {@code cms} or {@code xml}
+     * @param channel how the partner's sealed messages reach it
+     * @param senders when the partner is itself a gateway, the names of its services that its envelopes may carry
+     *     as sender (it may always send under its own id)
      */
-    public record Partner(@NotNull Path directory, @DefaultValue("cms") @NotEmpty String profile) {
+    public record Partner(@NotNull Path directory, @DefaultValue("cms") @NotEmpty String profile,
+            @Valid @DefaultValue Channel channel, @DefaultValue List<@Pattern(regexp = PARTY_ID) String> senders) {
+    }
+
+    /**
+     * How a partner's sealed messages reach it. With {@code pull-queue} the partner consumes
+     * {@code partner.<p>.out} from our broker itself; with the other types the gateway consumes that queue and
+     * hands each message over, trying again with back-off while the partner's side fails.
+     *
+     * @param type {@code pull-queue} (the default), {@code https-push}, {@code amqp} or {@code sftp}
+     * @param url https-push: the partner's endpoint ({@code https://host:port/partner/v1/messages}); amqp: the
+     *     partner's broker ({@code amqps://host:port}); sftp: the server and folder ({@code sftp://host:port/inbox})
+     * @param queue amqp: the queue on the partner's broker
+     * @param username amqp: our account on the partner's broker (leave out to be known by our TLS certificate
+     *     alone); sftp: our account on the partner's server
+     * @param password amqp: that account's password; give it through the environment, never in a shared file
+     * @param privateKey sftp: our SSH private key (PEM, PKCS#8, unencrypted), readable by the gateway only
+     * @param hostKey sftp: the partner server's public host key (one OpenSSH line), the only key accepted
+     * @param timeout how long one attempt may take (connecting, sending, waiting for the answer)
+     * @param retry how failed attempts are tried again
+     */
+    public record Channel(
+            @DefaultValue("pull-queue") @Pattern(regexp = "pull-queue|https-push|amqp|sftp") String type,
+            URI url,
+            String queue,
+            String username,
+            String password,
+            Path privateKey,
+            Path hostKey,
+            @DefaultValue("PT30S") @NotNull Duration timeout,
+            @Valid @DefaultValue Retry retry) {
+
+        @Override
+        public String toString() {
+            return "Channel[type=" + type + ", url=" + url + ", queue=" + queue + ", username=" + username
+                    + ", password=" + (password == null ? "none" : "(set)") + ", privateKey=" + privateKey
+                    + ", hostKey=" + hostKey + ", timeout=" + timeout + ", retry=" + retry + "]";
+        }
+    }
+
+    /**
+     * Exponential back-off with jitter for a partner's channel, until a number of attempts or an age of the message.
+     *
+     * @param initialDelay the wait after the first failed attempt
+     * @param multiplier how much longer each next wait is
+     * @param maxDelay the longest wait between two attempts
+     * @param jitter how far a wait may randomly stray from its nominal value, as a fraction (0.2 = ±20%)
+     * @param maxAttempts attempts before the message goes to quarantine with DELIVERY_FAILED
+     * @param maxAge age in the partner queue after which the message goes to quarantine with DELIVERY_FAILED
+     */
+    public record Retry(
+            @DefaultValue("PT1S") @NotNull Duration initialDelay,
+            @DefaultValue("2.0") double multiplier,
+            @DefaultValue("PT5M") @NotNull Duration maxDelay,
+            @DefaultValue("0.2") double jitter,
+            @DefaultValue("100") @Min(1) int maxAttempts,
+            @DefaultValue("PT24H") @NotNull Duration maxAge) {
     }
 
     /**

@@ -3,7 +3,6 @@ package fr.passerelle.gateway.partner;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -20,6 +19,7 @@ import fr.passerelle.gateway.config.PasserelleProperties;
 import fr.passerelle.pki.Pem;
 import fr.passerelle.pki.PkiException;
 import fr.passerelle.routes.Parties;
+import fr.passerelle.routes.channel.ChannelTls;
 import fr.passerelle.routes.seal.Credential;
 import fr.passerelle.routes.seal.Partner;
 import fr.passerelle.routes.seal.PartyDirectory;
@@ -34,13 +34,8 @@ class PartnerTlsConfiguration {
 
     static final String BUNDLE = "partner-endpoint";
 
-    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-    static final String[] CIPHERS = {
-        "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
-        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"
-    };
+    static final String[] PROTOCOLS = ChannelTls.PROTOCOLS.toArray(String[]::new);
+    static final String[] CIPHERS = ChannelTls.CIPHER_SUITES.toArray(String[]::new);
 
     private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
 
@@ -59,14 +54,7 @@ class PartnerTlsConfiguration {
             } catch (PkiException e) {
                 throw new InvalidConfigurationException("passerelle.identity.directory", e.getMessage());
             }
-            KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(null, null);
-            Certificate[] chain = new Certificate[1 + ourChain.size()];
-            chain[0] = tls.certificate();
-            for (int i = 0; i < ourChain.size(); i++) {
-                chain[i + 1] = ourChain.get(i);
-            }
-            keyStore.setKeyEntry("tls", tls.key(), IN_MEMORY_PASSWORD, chain);
+            KeyStore keyStore = ChannelTls.keyStore(tls, ourChain, IN_MEMORY_PASSWORD);
 
             KeyStore trustStore = KeyStore.getInstance("PKCS12");
             trustStore.load(null, null);

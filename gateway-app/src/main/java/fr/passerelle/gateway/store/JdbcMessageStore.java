@@ -4,7 +4,9 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import fr.passerelle.routes.store.MessageStore;
@@ -28,12 +30,46 @@ public class JdbcMessageStore implements MessageStore {
     }
 
     @Override
-    public void store(Direction direction, String messageId, String partner, String messageType, byte[] sealed,
-            byte[] plaintext, byte[] receipt) {
+    public boolean store(Direction direction, String messageId, String partner, String messageType, byte[] sealed,
+            byte[] plaintext, byte[] receipt, String source) {
+        if (copy(direction, messageId, partner).isPresent()) {
+            return false;
+        }
+        try {
+            insert(direction, messageId, partner, messageType, sealed, plaintext, receipt, source);
+            return true;
+        } catch (DuplicateKeyException e) {
+            // Another gateway instance stored the same copy in between: the first one is kept.
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<Copy> copy(Direction direction, String messageId, String partner) {
+        return jdbc.query("select sealed, receipt, delivered_at, source from message_store where message_id = ? and direction = ?"
+                + " and partner = ?", (row, n) -> {
+                    Timestamp delivered = row.getTimestamp("delivered_at");
+                    return new Copy(row.getBytes("sealed"), row.getBytes("receipt"),
+                            delivered == null ? null : delivered.toInstant(), row.getString("source"));
+                }, messageId, direction.name(), partner).stream().findFirst();
+    }
+
+    @Override
+    public void delivered(String messageId, String partner, byte[] receipt, Instant at) {
+        int updated = jdbc.update("update message_store set delivered_at = ?, receipt = coalesce(?, receipt)"
+                + " where message_id = ? and direction = ? and partner = ?", Timestamp.from(at), receipt, messageId,
+                Direction.OUTBOUND.name(), partner);
+        if (updated != 1) {
+            throw new IllegalStateException("no outbound copy of " + messageId + " for " + partner + " is stored");
+        }
+    }
+
+    private void insert(Direction direction, String messageId, String partner, String messageType, byte[] sealed,
+            byte[] plaintext, byte[] receipt, String source) {
         jdbc.update("insert into message_store (message_id, direction, partner, message_type, stored_at, sealed,"
-                + " plaintext_sealed, receipt) values (?, ?, ?, ?, ?, ?, ?, ?)", messageId, direction.name(), partner,
-                messageType, Timestamp.from(clock.instant()), sealed,
-                key.encrypt(plaintext, associatedData(messageId, direction, partner)), receipt);
+                + " plaintext_sealed, receipt, source) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", messageId, direction.name(),
+                partner, messageType, Timestamp.from(clock.instant()), sealed,
+                key.encrypt(plaintext, associatedData(messageId, direction, partner)), receipt, source);
     }
 
     /** Every stored copy of a message (one per partner and direction), oldest first. */

@@ -94,7 +94,7 @@ class AuditCommandTest {
         trail.record("m-42", AuditEvent.OUTBOUND_QUEUED, "gateway", "spain", "partner.spain.out");
         new JdbcMessageStore(new JdbcTemplate(dataSource), StorageKey.load(data.resolve("store.key"), true),
                 Clock.systemUTC()).store(MessageStore.Direction.OUTBOUND, "m-42", "spain", "INTEL_REPORT", sealed,
-                        "<Envelope>FICTIONAL</Envelope>".getBytes(StandardCharsets.UTF_8), null);
+                        "<Envelope>FICTIONAL</Envelope>".getBytes(StandardCharsets.UTF_8), null, null);
         Path out = data.resolve("evidence");
 
         assertThat(PasserelleMain.commandLine().execute("audit", "export", "--message", "m-42", "--out",

@@ -53,7 +53,7 @@ class MessageStoreTest {
         JdbcMessageStore store = store(dataSource);
         byte[] sealed = {0x30, (byte) 0x80, 1, 2, 3};
 
-        store.store(Direction.OUTBOUND, "m-1", "spain", "INTEL_REPORT", sealed, PLAINTEXT, null);
+        store.store(Direction.OUTBOUND, "m-1", "spain", "INTEL_REPORT", sealed, PLAINTEXT, null, null);
 
         var found = store.find("m-1");
         assertThat(found).singleElement().satisfies(message -> {
@@ -66,14 +66,48 @@ class MessageStoreTest {
         assertThat(new String(atRest, StandardCharsets.ISO_8859_1)).doesNotContain("secret");
     }
 
+    /**
+     * Stores a copy twice, as a redelivery after a crash would; expects the first copy kept, then its delivery and
+     * the partner's receipt recorded on it.
+     */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void keepsOneCopyPerDirectionMessageAndPartnerAndRecordsItsDelivery(Databases database) throws Exception {
+        JdbcMessageStore store = store(database.fresh());
+        byte[] first = {1, 1};
+        byte[] receipt = {9, 9, 9};
+        Instant at = Instant.parse("2026-11-27T10:00:00Z");
+
+        assertThat(store.store(Direction.OUTBOUND, "m-3", "spain", "ALERT", first, PLAINTEXT, null, "arrival-1")).isTrue();
+        assertThat(store.store(Direction.OUTBOUND, "m-3", "spain", "ALERT", new byte[] {2, 2}, PLAINTEXT, null, "arrival-2"))
+                .isFalse();
+        assertThat(store.store(Direction.OUTBOUND, "m-3", "morocco", "ALERT", new byte[] {3}, PLAINTEXT, null, "arrival-1"))
+                .isTrue();
+        assertThat(store.copy(Direction.OUTBOUND, "m-3", "spain")).hasValueSatisfying(copy -> {
+            assertThat(copy.sealed()).isEqualTo(first);
+            assertThat(copy.source()).isEqualTo("arrival-1");
+            assertThat(copy.deliveredAt()).isNull();
+        });
+        assertThat(store.copy(Direction.INBOUND, "m-3", "spain")).isEmpty();
+
+        store.delivered("m-3", "spain", receipt, at);
+
+        assertThat(store.copy(Direction.OUTBOUND, "m-3", "spain")).hasValueSatisfying(copy -> {
+            assertThat(copy.receipt()).isEqualTo(receipt);
+            assertThat(copy.deliveredAt()).isEqualTo(at);
+        });
+        assertThat(store.find("m-3")).hasSize(2);
+        assertThatThrownBy(() -> store.delivered("m-4", "spain", null, at)).hasMessageContaining("no outbound copy");
+    }
+
     /** A message type with a shorter retention goes first, whoever the partner. */
     @ParameterizedTest
     @EnumSource(Databases.class)
     void theShortestRetentionThatAppliesWins(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
         JdbcMessageStore store = store(dataSource);
-        store.store(Direction.OUTBOUND, "alert", "morocco", "ALERT", new byte[] {1}, PLAINTEXT, null);
-        store.store(Direction.OUTBOUND, "report", "morocco", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null);
+        store.store(Direction.OUTBOUND, "alert", "morocco", "ALERT", new byte[] {1}, PLAINTEXT, null, null);
+        store.store(Direction.OUTBOUND, "report", "morocco", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null, null);
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         jdbc.update("update message_store set stored_at = ?", Timestamp.from(Instant.now().minus(Duration.ofDays(10))));
         var retention = new PasserelleProperties.Store(keys.resolve("store.key"), true, 365, Map.of(),
@@ -91,7 +125,7 @@ class MessageStoreTest {
     @EnumSource(Databases.class)
     void everyDisplayIsAudited(Databases database) throws Exception {
         JdbcMessageStore store = store(database.fresh());
-        store.store(Direction.INBOUND, "m-7", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null);
+        store.store(Direction.INBOUND, "m-7", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null, null);
         RecordingAudit audit = new RecordingAudit();
 
         var shown = new MessageViews(store, audit).view("officer-spain", "m-7");
@@ -110,8 +144,8 @@ class MessageStoreTest {
     void aCiphertextMovedToAnotherRowIsRefused(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
         JdbcMessageStore store = store(dataSource);
-        store.store(Direction.OUTBOUND, "m-1", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null);
-        store.store(Direction.OUTBOUND, "m-2", "spain", "INTEL_REPORT", new byte[] {2}, "other".getBytes(), null);
+        store.store(Direction.OUTBOUND, "m-1", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null, null);
+        store.store(Direction.OUTBOUND, "m-2", "spain", "INTEL_REPORT", new byte[] {2}, "other".getBytes(), null, null);
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         byte[] first = jdbc.queryForObject("select plaintext_sealed from message_store where message_id = 'm-1'",
                 byte[].class);
@@ -125,9 +159,9 @@ class MessageStoreTest {
     void thePurgeDeletesWhatIsPastRetentionAndAuditsIt(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
         JdbcMessageStore store = store(dataSource);
-        store.store(Direction.OUTBOUND, "old-spain", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null);
-        store.store(Direction.OUTBOUND, "old-morocco", "morocco", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null);
-        store.store(Direction.INBOUND, "new-spain", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null);
+        store.store(Direction.OUTBOUND, "old-spain", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null, null);
+        store.store(Direction.OUTBOUND, "old-morocco", "morocco", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null, null);
+        store.store(Direction.INBOUND, "new-spain", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null, null);
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         jdbc.update("update message_store set stored_at = ? where message_id like 'old-%'",
                 Timestamp.from(Instant.now().minus(Duration.ofDays(40))));

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -91,6 +92,46 @@ public final class StompClient implements AutoCloseable {
     /** Sends a binary body with its content-length (the broker makes it a bytes message). */
     public Frame send(String destination, byte[] body, Map<String, String> headers) throws IOException {
         return send(destination, body, headers, true);
+    }
+
+    /**
+     * Sends binary bodies one after the other without waiting for each receipt in turn (at most {@code window}
+     * unanswered), as a busy client does; returns when the broker has given a receipt for every one.
+     *
+     * @throws IOException if the broker answers an ERROR or hangs up before the last receipt
+     */
+    public void sendAll(String destination, List<byte[]> bodies, Map<String, String> extra, int window)
+            throws IOException {
+        Deque<String> unanswered = new ArrayDeque<>();
+        for (byte[] body : bodies) {
+            if (unanswered.size() >= window) {
+                awaitReceipt(unanswered.poll());
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("destination", destination);
+            headers.put("content-length", Integer.toString(body.length));
+            headers.putAll(extra);
+            String receipt = "r-" + ++nextId;
+            headers.put("receipt", receipt);
+            write("SEND", headers, body, true);
+            unanswered.add(receipt);
+        }
+        while (!unanswered.isEmpty()) {
+            awaitReceipt(unanswered.poll());
+        }
+    }
+
+    private void awaitReceipt(String receipt) throws IOException {
+        while (true) {
+            Frame frame = read();
+            if (frame == null || frame.is("ERROR")) {
+                throw new IOException("no receipt " + receipt + ": " + frame);
+            }
+            if (receipt.equals(frame.header("receipt-id"))) {
+                return;
+            }
+            pending.add(frame);
+        }
     }
 
     /**

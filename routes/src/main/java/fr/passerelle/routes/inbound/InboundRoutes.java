@@ -3,6 +3,7 @@ package fr.passerelle.routes.inbound;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -26,8 +27,9 @@ import fr.passerelle.schema.envelope.Envelope;
 
 /**
  * Inbound flow: a sealed message from an identified partner, in that partner's security profile → decrypt with our key → verify the signature
- * against that partner's CAs → validate → refuse a messageId already received from that partner → deliver to
- * {@code national.<s>.in} → signed receipt as the reply body. A refusal propagates to the caller as a
+ * against that partner's CAs → validate → refuse a messageId already received from that partner (the same
+ * message again gets its first receipt again) → deliver to {@code national.<s>.in} → signed receipt as the reply
+ * body. A refusal propagates to the caller as a
  * {@link GatewayException} after the error policy has audited and quarantined it.
  */
 public final class InboundRoutes extends RouteBuilder {
@@ -41,7 +43,9 @@ public final class InboundRoutes extends RouteBuilder {
     private static final String TARGET_SERVICES = "passerelleTargetServices";
     private static final String SEALED_BYTES = "passerelleSealedBytes";
     private static final String PLAINTEXT = "passerellePlaintext";
-    private static final String REPLAY_KEY = "passerelleReplayKey";
+    private static final String REPEATED_RECEIPT = "passerelleRepeatedReceipt";
+    /** Artemis drops a message carrying a duplicate-detection id it has already seen on the same address. */
+    private static final String BROKER_DUPLICATE_ID = "_AMQ_DUPL_ID";
 
     private final Parties parties;
     private final EnvelopeReader reader;
@@ -70,19 +74,23 @@ public final class InboundRoutes extends RouteBuilder {
         getCamelContext().addService(replays, true, true);
         from(ENTRY).routeId("inbound-receive")
                 .routeConfigurationId(ErrorHandling.INBOUND_ID)
-                .onCompletion().onFailureOnly().process(this::releaseReplayKey).end()
                 .process(this::received).id("inbound-received")
                 .process(this::open).id("inbound-open")
                 .process(this::validate).id("inbound-validate")
                 .process(this::checkReplay).id("inbound-replay-check")
-                .process(this::route).id("inbound-route")
-                .split(exchangeProperty(TARGET_SERVICES))
-                    .setProperty(TARGET_SERVICE, body())
-                    .process(this::prepareDelivery)
-                    .toD(NATIONAL_IN).id("inbound-deliver")
-                    .process(this::auditDelivered)
-                .end()
-                .process(this::receipt).id("inbound-receipt");
+                .choice()
+                    .when(exchangeProperty(REPEATED_RECEIPT).isNotNull())
+                        .process(this::repeatReceipt).id("inbound-repeat-receipt")
+                    .otherwise()
+                        .process(this::route).id("inbound-route")
+                        .split(exchangeProperty(TARGET_SERVICES))
+                            .setProperty(TARGET_SERVICE, body())
+                            .process(this::prepareDelivery)
+                            .toD(NATIONAL_IN).id("inbound-deliver")
+                            .process(this::auditDelivered)
+                        .end()
+                        .process(this::receipt).id("inbound-receipt")
+                .end();
     }
 
     private void received(Exchange exchange) {
@@ -106,20 +114,45 @@ public final class InboundRoutes extends RouteBuilder {
         String partner = partnerOf(exchange);
         Envelope envelope = reader.read(exchange.getProperty(PLAINTEXT, byte[].class));
         exchange.setProperty(Headers.ENVELOPE, envelope);
-        if (!partner.equals(envelope.getSender())) {
-            throw new GatewayException(ReasonCode.SENDER_NOT_PARTNER,
-                    "envelope sender '" + envelope.getSender() + "' but the client certificate is " + partner + "'s");
+        if (!parties.maySendAs(partner, envelope.getSender())) {
+            throw new GatewayException(ReasonCode.SENDER_NOT_PARTNER, "envelope sender '" + envelope.getSender()
+                    + "' is not a sender configured for " + partner + ", whose client certificate this is");
         }
     }
 
+    /**
+     * A messageId is accepted once per partner. The same sealed bytes again (the partner did not get our receipt,
+     * or its sender crashed before recording it) get the receipt we issued the first time, and are not delivered
+     * again; other bytes under a messageId already accepted are refused.
+     */
     private void checkReplay(Exchange exchange) {
         Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
-        String key = partnerOf(exchange) + "/" + envelope.getMessageId();
-        if (!replays.add(key)) {
-            throw new GatewayException(ReasonCode.DUPLICATE_MESSAGE,
-                    "messageId " + envelope.getMessageId() + " was already received from " + partnerOf(exchange));
+        String partner = partnerOf(exchange);
+        MessageStore.Copy earlier = store.copy(MessageStore.Direction.INBOUND, envelope.getMessageId(), partner)
+                .orElse(null);
+        if (earlier != null && earlier.receipt() != null
+                && Arrays.equals(earlier.sealed(), exchange.getProperty(SEALED_BYTES, byte[].class))) {
+            exchange.setProperty(REPEATED_RECEIPT, earlier.receipt());
+            return;
         }
-        exchange.setProperty(REPLAY_KEY, key);
+        if (earlier != null || replays.contains(replayKey(partner, envelope.getMessageId()))) {
+            throw new GatewayException(ReasonCode.DUPLICATE_MESSAGE,
+                    "messageId " + envelope.getMessageId() + " was already received from " + partner);
+        }
+    }
+
+    private void repeatReceipt(Exchange exchange) {
+        Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
+        byte[] receipt = exchange.getProperty(REPEATED_RECEIPT, byte[].class);
+        exchange.getIn().removeHeaders("*");
+        exchange.getIn().setHeader(Headers.MESSAGE_ID, envelope.getMessageId());
+        exchange.getIn().setBody(receipt);
+        audit.record(envelope.getMessageId(), AuditEvent.INBOUND_REPEATED, "gateway", partnerOf(exchange),
+                "receipt " + receipt.length + " bytes sent again");
+    }
+
+    private static String replayKey(String partner, String messageId) {
+        return partner + "/" + messageId;
     }
 
     /** Explicit recipients that are national services; else the default service. */
@@ -141,8 +174,12 @@ public final class InboundRoutes extends RouteBuilder {
         Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
         exchange.getIn().removeHeaders("*");
         exchange.getIn().setHeader(Headers.MESSAGE_ID, envelope.getMessageId());
-        exchange.getIn().setHeader(Headers.PARTNER, envelope.getSender());
+        exchange.getIn().setHeader(Headers.PARTNER, partnerOf(exchange));
+        exchange.getIn().setHeader(Headers.SENDER, envelope.getSender());
         exchange.getIn().setHeader(Headers.MESSAGE_TYPE, envelope.getMessageType().value());
+        // Delivered again after a crash before the receipt was recorded, the broker keeps only the first copy.
+        exchange.getIn().setHeader(BROKER_DUPLICATE_ID, replayKey(partnerOf(exchange), envelope.getMessageId())
+                + "/" + exchange.getProperty(TARGET_SERVICE, String.class));
         exchange.getIn().setBody(new String(exchange.getProperty(PLAINTEXT, byte[].class),
                 StandardCharsets.UTF_8));
     }
@@ -150,30 +187,24 @@ public final class InboundRoutes extends RouteBuilder {
     private void auditDelivered(Exchange exchange) {
         Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
         String service = exchange.getProperty(TARGET_SERVICE, String.class);
-        audit.record(envelope.getMessageId(), AuditEvent.INBOUND_DELIVERED, "gateway", envelope.getSender(),
+        audit.record(envelope.getMessageId(), AuditEvent.INBOUND_DELIVERED, "gateway", partnerOf(exchange),
                 "national." + service + ".in");
     }
 
     private void receipt(Exchange exchange) {
         Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
-        byte[] receipt = receipts.accepted(envelope.getMessageId(), envelope.getSender(),
+        byte[] receipt = receipts.accepted(envelope.getMessageId(), partnerOf(exchange),
                 exchange.getProperty(SEALED_BYTES, byte[].class), clock.instant());
-        store.store(MessageStore.Direction.INBOUND, envelope.getMessageId(), envelope.getSender(),
+        store.store(MessageStore.Direction.INBOUND, envelope.getMessageId(), partnerOf(exchange),
                 envelope.getMessageType().value(), exchange.getProperty(SEALED_BYTES, byte[].class),
-                exchange.getProperty(PLAINTEXT, byte[].class), receipt);
+                exchange.getProperty(PLAINTEXT, byte[].class), receipt, null);
+        // Recorded last: a crash before this point lets the partner send the message again.
+        replays.add(replayKey(partnerOf(exchange), envelope.getMessageId()));
         exchange.getIn().removeHeaders("*");
         exchange.getIn().setHeader(Headers.MESSAGE_ID, envelope.getMessageId());
         exchange.getIn().setBody(receipt);
-        audit.record(envelope.getMessageId(), AuditEvent.RECEIPT_ISSUED, "gateway", envelope.getSender(),
+        audit.record(envelope.getMessageId(), AuditEvent.RECEIPT_ISSUED, "gateway", partnerOf(exchange),
                 "receipt " + receipt.length + " bytes");
-    }
-
-    /** A message that failed after this exchange recorded its id was not delivered: the partner may send it again. */
-    private void releaseReplayKey(Exchange exchange) {
-        String key = exchange.getProperty(REPLAY_KEY, String.class);
-        if (key != null) {
-            replays.remove(key);
-        }
     }
 
     private static String partnerOf(Exchange exchange) {

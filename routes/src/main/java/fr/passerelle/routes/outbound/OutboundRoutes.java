@@ -95,10 +95,16 @@ public final class OutboundRoutes extends RouteBuilder {
      */
     private static void readBrokerUser(Exchange exchange) throws JMSException {
         String user = null;
+        String arrival = null;
         if (exchange.getIn() instanceof JmsMessage jms && jms.getJmsMessage() != null) {
             user = jms.getJmsMessage().getStringProperty(Headers.BROKER_SENDER_PROPERTY);
+            arrival = jms.getJmsMessage().getStringProperty(Headers.ARRIVAL_ID_PROPERTY);
+            if (arrival == null) {
+                arrival = jms.getJmsMessage().getJMSMessageID();
+            }
         }
         exchange.setProperty(Headers.BROKER_USER, user);
+        exchange.setProperty(Headers.ARRIVAL_ID, arrival);
     }
 
     private void validate(Exchange exchange) {
@@ -129,6 +135,11 @@ public final class OutboundRoutes extends RouteBuilder {
         }
     }
 
+    /**
+     * Seals once per partner. A copy already in the store for this message and partner was sealed by an earlier
+     * delivery of the same national message that did not commit (a crash): that copy is sent, not a new one. A
+     * copy sealed from another national message means the service sent the same messageId twice: refused.
+     */
     private void seal(Exchange exchange) {
         Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
         List<Partner> recipients = new ArrayList<>();
@@ -137,17 +148,40 @@ public final class OutboundRoutes extends RouteBuilder {
                     "recipient '" + id + "' is not a configured partner")));
         }
         byte[] plaintext = exchange.getIn().getBody(byte[].class);
+        String arrival = exchange.getProperty(Headers.ARRIVAL_ID, String.class);
         List<SealedMessage> sealed = new ArrayList<>();
         for (Partner partner : recipients) {
-            byte[] bytes = profiles.get(partner.profile())
-                    .seal(plaintext, parties.identity().signing(), partner.currentEncryption());
+            byte[] bytes = earlierCopy(envelope.getMessageId(), partner.id(), arrival);
+            if (bytes == null) {
+                bytes = profiles.get(partner.profile())
+                        .seal(plaintext, parties.identity().signing(), partner.currentEncryption());
+                if (store.store(MessageStore.Direction.OUTBOUND, envelope.getMessageId(), partner.id(),
+                        envelope.getMessageType().value(), bytes, plaintext, null, arrival)) {
+                    audit.record(envelope.getMessageId(), AuditEvent.OUTBOUND_SEALED, "gateway", partner.id(),
+                            partner.profile() + " profile, " + bytes.length + " bytes, sha256 "
+                                    + Receipts.sha256Hex(bytes));
+                } else {
+                    bytes = earlierCopy(envelope.getMessageId(), partner.id(), arrival);
+                }
+            }
             sealed.add(new SealedMessage(partner.id(), bytes));
-            store.store(MessageStore.Direction.OUTBOUND, envelope.getMessageId(), partner.id(),
-                    envelope.getMessageType().value(), bytes, plaintext, null);
-            audit.record(envelope.getMessageId(), AuditEvent.OUTBOUND_SEALED, "gateway", partner.id(),
-                    partner.profile() + " profile, " + bytes.length + " bytes, sha256 " + Receipts.sha256Hex(bytes));
         }
         exchange.setProperty(Headers.SEALED, sealed);
+    }
+
+    /** The sealed bytes recorded for this message and partner by an earlier delivery of the same national message. */
+    private byte[] earlierCopy(String messageId, String partner, String arrival) {
+        MessageStore.Copy copy = store.copy(MessageStore.Direction.OUTBOUND, messageId, partner).orElse(null);
+        if (copy == null) {
+            return null;
+        }
+        if (copy.source() != null && !copy.source().equals(arrival)) {
+            throw new GatewayException(ReasonCode.DUPLICATE_MESSAGE, "messageId " + messageId
+                    + " was already sent to " + partner + " in another message");
+        }
+        audit.record(messageId, AuditEvent.OUTBOUND_ALREADY_SEALED, "gateway", partner,
+                "sha256 " + Receipts.sha256Hex(copy.sealed()));
+        return copy.sealed();
     }
 
     private static void prepareDelivery(Exchange exchange) {
@@ -156,6 +190,7 @@ public final class OutboundRoutes extends RouteBuilder {
         exchange.getIn().removeHeaders("*");
         exchange.getIn().setHeader(Headers.MESSAGE_ID, envelope.getMessageId());
         exchange.getIn().setHeader(Headers.PARTNER, sealed.partner());
+        exchange.getIn().setHeader(Headers.SENDER, envelope.getSender());
         // The partner queue delivers by priority: an IMMEDIATE or URGENT message overtakes a ROUTINE backlog.
         exchange.getIn().setHeader("JMSPriority", jmsPriority(envelope.getPriority()));
         exchange.getIn().setHeader("JMSDeliveryMode", DeliveryMode.PERSISTENT);

@@ -45,7 +45,9 @@ public final class PartnerTrust {
         /** digitalSignature or nonRepudiation; extended usage, when present, must name e-mail protection. */
         SIGNING("1.3.6.1.5.5.7.3.4", 0, 1),
         /** digitalSignature; extended usage, when present, must name TLS client authentication. */
-        TLS_CLIENT("1.3.6.1.5.5.7.3.2", 0);
+        TLS_CLIENT("1.3.6.1.5.5.7.3.2", 0),
+        /** digitalSignature or keyEncipherment; extended usage, when present, must name TLS server authentication. */
+        TLS_SERVER("1.3.6.1.5.5.7.3.1", 0, 2);
 
         private static final String ANY_EXTENDED_USAGE = "2.5.29.37.0";
 

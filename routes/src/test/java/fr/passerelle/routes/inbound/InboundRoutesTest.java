@@ -111,15 +111,46 @@ class InboundRoutesTest extends CamelTestSupport {
         });
     }
 
-    /** Replay: the same bytes posted twice are delivered once; the second is refused as a duplicate. */
+    /**
+     * The same sealed bytes posted twice, as a partner does when our receipt did not reach it: delivered once, and
+     * the second post gets the very receipt of the first.
+     */
     @Test
-    void refusesTheSameMessageTwice() throws Exception {
+    void answersTheSameMessageAgainWithItsFirstReceiptAndDeliversItOnce() throws Exception {
         MockEndpoint national = getMockEndpoint("mock:national");
         national.expectedMessageCount(1);
         byte[] sealed = sealedBy("spain", "intel-report-from-spain.xml");
 
-        assertThat(post("spain", sealed).getException()).isNull();
-        assertRefused(post("spain", sealed), ReasonCode.DUPLICATE_MESSAGE);
+        Exchange first = post("spain", sealed);
+        Exchange second = post("spain", sealed);
+
+        assertThat(first.getException()).isNull();
+        assertThat(second.getException()).isNull();
+        assertThat(second.getMessage().getBody(byte[].class)).isEqualTo(first.getMessage().getBody(byte[].class));
+        MockEndpoint.assertIsSatisfied(context);
+        assertThat(audit.events()).contains(AuditEvent.INBOUND_REPEATED);
+        assertThat(store.stored()).hasSize(1);
+    }
+
+    /** Replay with other bytes: a new seal of a message whose messageId was already accepted is refused. */
+    @Test
+    void refusesAnotherMessageUnderAMessageIdAlreadyAccepted() throws Exception {
+        MockEndpoint national = getMockEndpoint("mock:national");
+        national.expectedMessageCount(1);
+
+        assertThat(post("spain", sealedBy("spain", "intel-report-from-spain.xml")).getException()).isNull();
+        assertRefused(post("spain", sealedBy("spain", "intel-report-from-spain.xml")), ReasonCode.DUPLICATE_MESSAGE);
+
+        MockEndpoint.assertIsSatisfied(context);
+    }
+
+    /** A messageId recorded by the replay guard whose stored copy is gone (retention) is still refused. */
+    @Test
+    void refusesAMessageIdTheReplayGuardRemembers() throws Exception {
+        getMockEndpoint("mock:national").expectedMessageCount(0);
+        replays.add("spain/992ff21b-371f-4039-94db-124e3e6f7d03");
+
+        assertRefused(post("spain", sealedBy("spain", "intel-report-from-spain.xml")), ReasonCode.DUPLICATE_MESSAGE);
 
         MockEndpoint.assertIsSatisfied(context);
     }

@@ -23,6 +23,7 @@ import fr.passerelle.routes.RecordingStore;
 import fr.passerelle.routes.TestParties;
 import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.audit.AuditEvent;
+import fr.passerelle.routes.store.MessageStore;
 import fr.passerelle.routes.seal.CmsProfile;
 import fr.passerelle.routes.seal.SecurityProfiles;
 import fr.passerelle.routes.seal.Opened;
@@ -59,7 +60,12 @@ class OutboundRoutesTest extends CamelTestSupport {
     }
 
     private Exchange send(byte[] body, String brokerUser, String service) {
+        return send(body, brokerUser, service, "arrival-" + java.util.UUID.randomUUID());
+    }
+
+    private Exchange send(byte[] body, String brokerUser, String service, String arrival) {
         return template.send("direct:outbound", exchange -> {
+            exchange.setProperty(Headers.ARRIVAL_ID, arrival);
             exchange.setProperty(Headers.BROKER_USER, brokerUser);
             exchange.setProperty(Headers.SERVICE, service);
             exchange.getIn().setBody(body);
@@ -97,6 +103,38 @@ class OutboundRoutesTest extends CamelTestSupport {
             assertThat(stored.sealed()).isEqualTo(sealed);
             assertThat(stored.plaintext()).isEqualTo(envelope);
         });
+    }
+
+    /**
+     * The same national message delivered twice, as after a crash before the broker commit: the copy sealed the
+     * first time is queued again, not a new seal, and the store keeps one copy.
+     */
+    @Test
+    void aRedeliveredMessageIsNotSealedAgain() throws Exception {
+        start();
+        MockEndpoint partner = getMockEndpoint("mock:partner");
+        partner.expectedMessageCount(2);
+        byte[] envelope = sample("intel-report-to-spain.xml");
+
+        send(envelope, "ofast", "ofast", "arrival-1");
+        send(envelope, "ofast", "ofast", "arrival-1");
+
+        MockEndpoint.assertIsSatisfied(context);
+        byte[] first = partner.getReceivedExchanges().get(0).getIn().getBody(byte[].class);
+        assertThat(partner.getReceivedExchanges().get(1).getIn().getBody(byte[].class)).isEqualTo(first);
+        assertThat(store.stored()).hasSize(1);
+        assertThat(audit.events()).containsOnlyOnce(AuditEvent.OUTBOUND_SEALED).contains(AuditEvent.OUTBOUND_ALREADY_SEALED);
+    }
+
+    /** A service sends a second message under a messageId it already used; expects DUPLICATE_MESSAGE, nothing sent. */
+    @Test
+    void quarantinesASecondMessageUnderTheSameMessageId() throws Exception {
+        byte[] envelope = sample("intel-report-to-spain.xml");
+        store.store(MessageStore.Direction.OUTBOUND, "723b28e9-b340-46c1-be11-da3b671bf037", "spain", "INTEL_REPORT", new byte[] {1}, envelope, null,
+                "an-earlier-arrival");
+
+        assertQuarantined(envelope, "ofast", "ofast", ReasonCode.DUPLICATE_MESSAGE);
+        assertThat(store.stored()).hasSize(1);
     }
 
     /** Sends as douane an envelope whose sender is ofast; expects quarantine with SENDER_MISMATCH. */
