@@ -33,6 +33,7 @@ import fr.passerelle.gateway.persistence.JdbcAuditTrail;
 import fr.passerelle.gateway.store.JdbcMessageStore;
 import fr.passerelle.routes.OpenSsl;
 import fr.passerelle.routes.TestPki;
+import fr.passerelle.routes.format.Formats;
 import fr.passerelle.routes.inbound.Receipts;
 import fr.passerelle.routes.seal.CmsProfile;
 import fr.passerelle.routes.seal.Opened;
@@ -99,7 +100,7 @@ class GatewayEndToEndTest {
                 String.class, TestPki.messageIdOf(envelope))).contains("spain");
     }
 
-    /** Europol is configured for the xml profile: what ofast sends reaches it as signed and encrypted XML. */
+    /** Europol is configured for the xml profile: what ofast sends reaches it, in its format, as signed and encrypted XML. */
     @Test
     void xmlPartnerReceivesXmlSecurity() throws Exception {
         byte[] envelope = Files.readAllBytes(TestPki.sample("request-for-information-to-europol.xml"));
@@ -110,7 +111,10 @@ class GatewayEndToEndTest {
         assertThat(new String(sealed, StandardCharsets.UTF_8)).contains("EncryptedData").contains("aes256-gcm");
         Opened opened = new XmlProfile().open(sealed, TestPki.identity("europol").decryption(),
                 TestPki.partner("fr").trust());
-        assertThat(opened.content()).isEqualTo(envelope);
+        Formats.europolStyleSchema().newValidator().validate(
+                new javax.xml.transform.stream.StreamSource(new ByteArrayInputStream(opened.content())));
+        assertThat(new String(opened.content(), StandardCharsets.UTF_8)).as("Europol's format")
+                .contains("urn:passerelle:europol-style:1").contains(TestPki.messageIdOf(envelope));
     }
 
     /** Europol posts in its xml profile; expects 202 and delivery to ofast. */
@@ -132,6 +136,7 @@ class GatewayEndToEndTest {
     /** Customs sends a backlog of ROUTINE messages for the Caribbean, then one IMMEDIATE: it is received first. */
     @Test
     void anImmediateMessageOvertakesARoutineBacklog() throws Exception {
+        int before = queuedFor("caribbean");
         for (int i = 0; i < 20; i++) {
             sendAmqp("douane", "national.douane.out", new String(TestPki.sampleWithNewId(
                     "seizure-notification-to-caribbean.xml"), StandardCharsets.UTF_8)
@@ -144,10 +149,10 @@ class GatewayEndToEndTest {
                         "00000000-0000-4000-8000-00000000000a");
         sendAmqp("douane", "national.douane.out", immediate.getBytes(StandardCharsets.UTF_8));
         long deadline = System.currentTimeMillis() + 30_000;
-        while (queuedFor("caribbean") < 21 && System.currentTimeMillis() < deadline) {
+        while (queuedFor("caribbean") < before + 21 && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);
         }
-        assertThat(queuedFor("caribbean")).as("messages queued for the Caribbean").isEqualTo(21);
+        assertThat(queuedFor("caribbean") - before).as("messages queued for the Caribbean").isEqualTo(21);
 
         try (Connection connection = amqp().createConnection("caribbean", "sample-caribbean")) {
             connection.start();
@@ -242,6 +247,33 @@ class GatewayEndToEndTest {
         HttpResponse<byte[]> other = post("spain", resealed);
         assertThat(other.statusCode()).as("another message under the same messageId").isEqualTo(409);
         assertThat(new String(other.body(), StandardCharsets.UTF_8)).contains("\"reasonCode\":\"DUPLICATE_MESSAGE\"");
+    }
+
+    /**
+     * Routing by case reference: douane wrote to the Caribbean under a case reference; the Caribbean's answer under
+     * that reference, addressed to no national service, goes to douane rather than to the default service.
+     */
+    @Test
+    void aPartnersAnswerFindsTheServiceThatUsedItsCaseReference() throws Exception {
+        String caseReference = "DOUANE-972-" + System.nanoTime();
+        byte[] out = new String(TestPki.sampleWithNewId("seizure-notification-to-caribbean.xml"),
+                StandardCharsets.UTF_8).replace("DOUANE-972-2026-0007", caseReference).getBytes(StandardCharsets.UTF_8);
+        sendAmqp("douane", "national.douane.out", out);
+        receive("caribbean", "partner.caribbean.out", "PasserelleMessageId = '" + TestPki.messageIdOf(out) + "'");
+        String answer = new String(TestPki.sampleWithNewId("intel-report-from-spain.xml"), StandardCharsets.UTF_8)
+                .replace("<sender>spain</sender>", "<sender>caribbean</sender>")
+                .replace("<recipient>ofast</recipient>", "<recipient>fr</recipient>")
+                .replace("ES-UDYCO-2026/117", caseReference);
+        byte[] sealed = cms.seal(answer.getBytes(StandardCharsets.UTF_8), TestPki.credential("caribbean", "sign"),
+                TestPki.partner("fr").currentEncryption());
+
+        assertThat(post("caribbean", sealed).statusCode()).isEqualTo(202);
+
+        String id = TestPki.messageIdOf(answer.getBytes(StandardCharsets.UTF_8));
+        assertThat(((TextMessage) receive("douane", "national.douane.in", "PasserelleMessageId = '" + id + "'"))
+                .getText()).isEqualTo(answer);
+        assertThat(jdbc.queryForObject("select details from audit_record where message_id = ? and event = 'INBOUND_ROUTED'",
+                String.class, id)).contains(caseReference).contains("douane");
     }
 
     /** Morocco's TLS certificate with a message signed by Spain; expects 403 CERT_UNKNOWN_CA. */

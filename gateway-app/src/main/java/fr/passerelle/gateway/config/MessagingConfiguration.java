@@ -18,9 +18,13 @@ import fr.passerelle.gateway.broker.EmbeddedBroker;
 import fr.passerelle.routes.ErrorHandling;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.audit.AuditTrail;
+import fr.passerelle.routes.inbound.CaseRegistry;
 import fr.passerelle.routes.inbound.InboundRoutes;
+import fr.passerelle.routes.inbound.InboundRouting;
 import fr.passerelle.routes.inbound.Receipts;
 import fr.passerelle.routes.outbound.OutboundRoutes;
+import fr.passerelle.routes.policy.PartnerRules;
+import fr.passerelle.routes.review.ReviewDecisions;
 import fr.passerelle.routes.seal.CmsProfile;
 import fr.passerelle.routes.seal.SecurityProfiles;
 import fr.passerelle.routes.store.MessageStore;
@@ -84,15 +88,17 @@ class MessagingConfiguration {
 
     @Bean
     OutboundRoutes outboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles,
-            AuditTrail audit, MessageStore store, Clock clock) {
-        return new OutboundRoutes(parties, reader, profiles, audit, store, clock);
+            AuditTrail audit, MessageStore store, Clock clock, PartnerRules rules, ReviewDecisions decisions,
+            CaseRegistry cases) {
+        return new OutboundRoutes(parties, reader, profiles, audit, store, clock, rules, decisions, cases);
     }
 
     @Bean
     InboundRoutes inboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, CmsProfile cms,
-            IdempotentRepository inboundReplays, AuditTrail audit, MessageStore store, Clock clock) {
+            IdempotentRepository inboundReplays, AuditTrail audit, MessageStore store, Clock clock,
+            InboundRouting routing) {
         Receipts receipts = new Receipts(cms, parties.identity().signing(), parties.identity().id());
-        return new InboundRoutes(parties, reader, profiles, receipts, inboundReplays, audit, store, clock);
+        return new InboundRoutes(parties, reader, profiles, receipts, inboundReplays, audit, store, clock, routing);
     }
 
     private static String randomSecret() {

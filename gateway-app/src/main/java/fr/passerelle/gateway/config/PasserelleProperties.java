@@ -28,6 +28,7 @@ import jakarta.validation.constraints.Pattern;
  * @param maxMessageBytes the largest envelope or sealed message accepted, in bytes
  * @param broker the embedded message broker
  * @param store the message store
+ * @param routing how partners' messages are routed to national services
  * @param channelDownAfter failed attempts in a row after which a partner's channel shows DOWN in health (it shows
  *     DEGRADED from the first failure)
  */
@@ -41,6 +42,7 @@ public record PasserelleProperties(
         @DefaultValue("10485760") @Min(1024) @Max(104857600) int maxMessageBytes,
         @Valid @NotNull Broker broker,
         @Valid @DefaultValue Store store,
+        @Valid @DefaultValue Routing routing,
         @DefaultValue("3") @Min(1) int channelDownAfter) {
 
     /** What a party id looks like: the same rule as the envelope schema. */
@@ -65,9 +67,51 @@ public record PasserelleProperties(
      * @param channel how the partner's sealed messages reach it
      * @param senders when the partner is itself a gateway, the names of its services that its envelopes may carry
      *     as sender (it may always send under its own id)
+     * @param policy what may be released to the partner; without one, every message up to CONFIDENTIAL, whole
+     * @param format the form the partner receives messages in: {@code envelope} (the canonical envelope),
+     *     {@code europol-style} (XML) or {@code json}
      */
     public record Partner(@NotNull Path directory, @DefaultValue("cms") @NotEmpty String profile,
-            @Valid @DefaultValue Channel channel, @DefaultValue List<@Pattern(regexp = PARTY_ID) String> senders) {
+            @Valid @DefaultValue Channel channel, @DefaultValue List<@Pattern(regexp = PARTY_ID) String> senders,
+            @Valid Policy policy, @DefaultValue("envelope") @NotEmpty String format) {
+    }
+
+    /**
+     * The releasability policy of a partner. Values are those of the envelope schema.
+     *
+     * @param maxClassification the highest classification released (UNCLASSIFIED, RESTRICTED, CONFIDENTIAL, SECRET)
+     * @param allowedTypes the message types released; empty for all
+     * @param reviewHandlingCodes handling codes (H0 to H3) that hold a message for a supervisor's review
+     * @param forbiddenHandlingCodes handling codes that keep a message from being released to this partner
+     * @param legalBasisRequired whether a message must state its legal basis
+     * @param allowedBodyParts body parts the partner may receive (persons, organisations, vehicles, vessels,
+     *     containers, locations, financial-accounts, seizures, free-text, attachments), the others being removed;
+     *     empty for all
+     * @param allowedSenders national services that may write to this partner; empty for all
+     * @param reviewAlways whether every message to this partner waits for a supervisor's review
+     */
+    public record Policy(
+            @DefaultValue("RESTRICTED") String maxClassification,
+            @DefaultValue List<String> allowedTypes,
+            @DefaultValue List<String> reviewHandlingCodes,
+            @DefaultValue List<String> forbiddenHandlingCodes,
+            @DefaultValue("false") boolean legalBasisRequired,
+            @DefaultValue List<String> allowedBodyParts,
+            @DefaultValue List<String> allowedSenders,
+            @DefaultValue("false") boolean reviewAlways) {
+    }
+
+    /**
+     * How partners' messages are routed to national services, after explicit recipients and before the default
+     * service.
+     *
+     * @param byCaseReferencePrefix case reference prefix → services (a case reference a service already used in a
+     *     message it sent goes to that service first)
+     * @param byMessageType message type → services
+     */
+    public record Routing(
+            @DefaultValue Map<String, List<String>> byCaseReferencePrefix,
+            @DefaultValue Map<String, List<String>> byMessageType) {
     }
 
     /**

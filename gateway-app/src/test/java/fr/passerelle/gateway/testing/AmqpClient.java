@@ -1,5 +1,7 @@
 package fr.passerelle.gateway.testing;
 
+import java.util.Map;
+
 import org.apache.qpid.jms.JmsConnectionFactory;
 
 import jakarta.jms.BytesMessage;
@@ -22,10 +24,19 @@ public final class AmqpClient {
 
     /** Sends {@code body} as a persistent bytes message to {@code queue}, as {@code account}. */
     public void send(String account, String queue, byte[] body) throws JMSException {
+        send(account, queue, body, Map.of());
+    }
+
+    /** The same, with message properties (such as {@code PasserelleSubmitter}). */
+    public void send(String account, String queue, byte[] body, Map<String, String> properties)
+            throws JMSException {
         try (Connection connection = factory.createConnection(account, "sample-" + account)) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             BytesMessage message = session.createBytesMessage();
             message.writeBytes(body);
+            for (Map.Entry<String, String> property : properties.entrySet()) {
+                message.setStringProperty(property.getKey(), property.getValue());
+            }
             session.createProducer(session.createQueue(queue)).send(message);
         }
     }

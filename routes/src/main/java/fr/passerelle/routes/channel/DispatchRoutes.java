@@ -17,6 +17,7 @@ import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.ReasonCode;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
+import fr.passerelle.routes.outbound.OutboundRoutes;
 import fr.passerelle.routes.store.MessageStore;
 
 /**
@@ -61,7 +62,8 @@ public final class DispatchRoutes extends RouteBuilder {
     public void configure() {
         routeTemplate("partner-dispatch")
                 .templateParameter("partner")
-                .from(PARTNER_OUT)
+                .templateParameter("lane", "")
+                .from(PARTNER_OUT + "{{lane}}")
                 .routeConfigurationId(ErrorHandling.ID)
                 .setProperty(Headers.TARGET_PARTNER, constant("{{partner}}"))
                 .process(this::deliver).id("dispatch-deliver");
@@ -70,6 +72,9 @@ public final class DispatchRoutes extends RouteBuilder {
             health.register(partner, how.channel().describe());
             templatedRoute("partner-dispatch").routeId("partner-" + partner + "-dispatch")
                     .parameter("partner", partner);
+            // URGENT and IMMEDIATE messages do not wait behind a ROUTINE one being retried.
+            templatedRoute("partner-dispatch").routeId("partner-" + partner + "-dispatch-urgent")
+                    .parameter("partner", partner).parameter("lane", OutboundRoutes.URGENT_LANE);
         });
     }
 

@@ -4,8 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -55,9 +54,18 @@ public final class InboundRoutes extends RouteBuilder {
     private final AuditTrail audit;
     private final MessageStore store;
     private final Clock clock;
+    private final InboundRouting routing;
 
     public InboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, Receipts receipts,
             IdempotentRepository replays, AuditTrail audit, MessageStore store, Clock clock) {
+        this(parties, reader, profiles, receipts, replays, audit, store, clock, new InboundRouting(
+                InboundRouting.Rules.of(parties, Map.of(), Map.of()), CaseRegistry.NONE));
+    }
+
+    /** @param routing which national services a partner's message goes to */
+    public InboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, Receipts receipts,
+            IdempotentRepository replays, AuditTrail audit, MessageStore store, Clock clock, InboundRouting routing) {
+        this.routing = routing;
         this.parties = parties;
         this.reader = reader;
         this.profiles = profiles;
@@ -155,19 +163,13 @@ public final class InboundRoutes extends RouteBuilder {
         return partner + "/" + messageId;
     }
 
-    /** Explicit recipients that are national services; else the default service. */
+    /** The national services the message goes to, by the routing rules; the rule that decided is audited. */
     private void route(Exchange exchange) {
         Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
-        Set<String> targets = new LinkedHashSet<>();
-        for (String recipient : envelope.getRecipients().getRecipient()) {
-            if (parties.isService(recipient)) {
-                targets.add(recipient);
-            }
-        }
-        if (targets.isEmpty()) {
-            targets.add(parties.defaultService());
-        }
-        exchange.setProperty(TARGET_SERVICES, new ArrayList<>(targets));
+        InboundRouting.Routing routed = routing.route(envelope);
+        exchange.setProperty(TARGET_SERVICES, new ArrayList<>(routed.services()));
+        audit.record(envelope.getMessageId(), AuditEvent.INBOUND_ROUTED, "gateway", partnerOf(exchange),
+                routed.reason());
     }
 
     private void prepareDelivery(Exchange exchange) {

@@ -2,8 +2,11 @@ package fr.passerelle.routes.outbound;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -16,7 +19,18 @@ import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.ReasonCode;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
+import fr.passerelle.routes.format.Formats;
+import fr.passerelle.routes.format.PartnerFormat;
+import fr.passerelle.routes.inbound.CaseRegistry;
 import fr.passerelle.routes.inbound.Receipts;
+import fr.passerelle.routes.policy.BodyPart;
+import fr.passerelle.routes.policy.PartnerRules;
+import fr.passerelle.routes.policy.Redaction;
+import fr.passerelle.routes.policy.Release;
+import fr.passerelle.routes.policy.ReleasePolicy;
+import fr.passerelle.routes.review.InMemoryReviewDecisions;
+import fr.passerelle.routes.review.ReviewDecision;
+import fr.passerelle.routes.review.ReviewDecisions;
 import fr.passerelle.routes.seal.SecurityProfiles;
 import fr.passerelle.routes.store.MessageStore;
 import fr.passerelle.routes.seal.Partner;
@@ -41,9 +55,38 @@ public final class OutboundRoutes extends RouteBuilder {
      */
     public static final String NATIONAL_OUT = "jms:queue:national.{{service}}.out?transacted=true"
             + "&lazyCreateTransactionManager=false&exposeListenerSession=true";
+    /** The endpoint option of the consumers that take URGENT and IMMEDIATE messages only (JMS priority 7 and up). */
+    public static final String URGENT_LANE = "&selector=RAW(JMSPriority >= 7)";
     /** Where a partner's sealed messages are queued. */
     public static final String PARTNER_OUT = "jms:queue:partner.${exchangeProperty.passerelleTargetPartner}.out"
             + "?preserveMessageQos=true";
+
+    /** Where messages wait for a supervisor's review. */
+    public static final String REVIEW_URI = "jms:queue:gateway.review";
+    /** Where an approved message goes on through the outbound flow. */
+    public static final String REVIEWED = "direct:outbound-reviewed";
+    /** Where a rejected message goes to quarantine. */
+    public static final String REJECTED = "direct:outbound-rejected";
+    /** On a national message, the person who submitted it (set by the service's tooling); else the account. */
+    public static final String SUBMITTER = "PasserelleSubmitter";
+    /** On a held message: the recipients it is for. */
+    public static final String HELD_PARTNERS = "PasserelleHeldFor";
+    /** On a held message: why it is held. */
+    public static final String REVIEW_REASONS = "PasserelleReviewReasons";
+    /** On a held message: the broker account that sent it, as the broker stamped it then. */
+    public static final String HELD_BROKER_USER = "PasserelleHeldBrokerUser";
+    /** On a held message: the broker's arrival id of the national message, so that it is still sealed once. */
+    public static final String HELD_ARRIVAL_ID = "PasserelleHeldArrivalId";
+    /** On a decided message handed back to the flow: who decided. */
+    public static final String REVIEW_DECIDED_BY = "PasserelleReviewDecidedBy";
+    /** On a decided message handed back to the flow: the supervisor's comment. */
+    public static final String REVIEW_COMMENT = "PasserelleReviewComment";
+    /** What a held message carries from the gateway, read back when a supervisor decides. */
+    public static final List<String> HELD_HEADERS = List.of(Headers.MESSAGE_ID, Headers.SENDER, SUBMITTER,
+            HELD_BROKER_USER, HELD_ARRIVAL_ID);
+
+    private static final String HOLD = "passerelleHold";
+    private static final String REMOVALS = "passerelleRemovals";
 
     private final Parties parties;
     private final EnvelopeReader reader;
@@ -51,9 +94,28 @@ public final class OutboundRoutes extends RouteBuilder {
     private final AuditTrail audit;
     private final MessageStore store;
     private final Clock clock;
+    private final PartnerRules rules;
+    private final ReviewDecisions decisions;
+    private final CaseRegistry cases;
+    private final ReleasePolicy releasePolicy = new ReleasePolicy();
+    private final Redaction redaction = new Redaction();
 
     public OutboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, AuditTrail audit,
             MessageStore store, Clock clock) {
+        this(parties, reader, profiles, audit, store, clock, PartnerRules.none(), new InMemoryReviewDecisions(),
+                CaseRegistry.NONE);
+    }
+
+    /**
+     * @param rules each partner's releasability policy and format
+     * @param decisions the supervisors' review decisions
+     * @param cases where the case references services use are remembered, so that partners' answers find them
+     */
+    public OutboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, AuditTrail audit,
+            MessageStore store, Clock clock, PartnerRules rules, ReviewDecisions decisions, CaseRegistry cases) {
+        this.rules = rules;
+        this.decisions = decisions;
+        this.cases = cases;
         this.parties = parties;
         this.reader = reader;
         this.profiles = profiles;
@@ -66,27 +128,66 @@ public final class OutboundRoutes extends RouteBuilder {
     public void configure() {
         routeTemplate("national-outbound")
                 .templateParameter("service")
-                .from(NATIONAL_OUT)
+                .templateParameter("lane", "")
+                .from(NATIONAL_OUT + "{{lane}}")
                 .routeConfigurationId(ErrorHandling.ID)
                 .setProperty(Headers.SERVICE, constant("{{service}}"))
                 .process(OutboundRoutes::readBrokerUser)
                 .to("direct:outbound");
 
+        // Two consumers per service: one takes everything in priority order, the other only URGENT and
+        // IMMEDIATE messages, so that these never wait for a ROUTINE message being processed.
         for (String service : parties.services()) {
             templatedRoute("national-outbound").routeId("outbound-" + service + "-receive")
                     .parameter("service", service);
+            templatedRoute("national-outbound").routeId("outbound-" + service + "-urgent")
+                    .parameter("service", service).parameter("lane", URGENT_LANE);
         }
 
         from("direct:outbound").routeId("outbound-process")
                 .routeConfigurationId(ErrorHandling.ID)
                 .process(this::validate).id("outbound-validate")
                 .process(this::checkSender).id("outbound-sender-check")
+                .process(this::release).id("outbound-release")
+                .filter(exchangeProperty(HOLD).isNotNull())
+                    .process(this::hold).id("outbound-hold")
+                    .to(REVIEW_URI).id("outbound-review-queue")
+                    .process(OutboundRoutes::heldNotice)
+                    .toD(ErrorHandling.NOTICE_URI).id("outbound-held-notice")
+                    .stop()
+                .end()
                 .process(this::seal).id("outbound-seal")
                 .split(exchangeProperty(Headers.SEALED))
                     .process(OutboundRoutes::prepareDelivery)
                     .toD(PARTNER_OUT).id("outbound-deliver")
                     .process(this::auditQueued)
                 .end();
+
+        reviewedRoutes();
+    }
+
+    /** A message a supervisor approved goes on, as the service sent it, from the release step. */
+    private void reviewedRoutes() {
+        from(REVIEWED).routeId("outbound-reviewed")
+                .routeConfigurationId(ErrorHandling.ID)
+                .process(OutboundRoutes::restoreHeld)
+                .to("direct:outbound");
+
+        from(REJECTED).routeId("outbound-rejected")
+                .routeConfigurationId(ErrorHandling.ID)
+                .process(OutboundRoutes::restoreHeld)
+                .process(exchange -> {
+                    throw new GatewayException(ReasonCode.REVIEW_REJECTED, "rejected by "
+                            + exchange.getIn().getHeader(REVIEW_DECIDED_BY) + ": "
+                            + exchange.getIn().getHeader(REVIEW_COMMENT, "", String.class));
+                });
+    }
+
+    private static void restoreHeld(Exchange exchange) {
+        exchange.setProperty(Headers.SERVICE, exchange.getIn().getHeader(Headers.SENDER, String.class));
+        exchange.setProperty(Headers.BROKER_USER, exchange.getIn().getHeader(HELD_BROKER_USER, String.class));
+        exchange.setProperty(Headers.ARRIVAL_ID, exchange.getIn().getHeader(HELD_ARRIVAL_ID, String.class));
+        exchange.setProperty(SUBMITTER, exchange.getIn().getHeader(SUBMITTER, String.class));
     }
 
     /**
@@ -105,6 +206,9 @@ public final class OutboundRoutes extends RouteBuilder {
         }
         exchange.setProperty(Headers.BROKER_USER, user);
         exchange.setProperty(Headers.ARRIVAL_ID, arrival);
+        String submitter = exchange.getIn() instanceof JmsMessage jms && jms.getJmsMessage() != null
+                ? jms.getJmsMessage().getStringProperty(SUBMITTER) : null;
+        exchange.setProperty(SUBMITTER, submitter == null || submitter.isBlank() ? user : submitter);
     }
 
     private void validate(Exchange exchange) {
@@ -133,6 +237,79 @@ public final class OutboundRoutes extends RouteBuilder {
             throw new GatewayException(ReasonCode.SENDER_MISMATCH, "envelope sender '" + envelope.getSender()
                     + "' but sent by broker account '" + brokerUser + "' on the queue of '" + service + "'");
         }
+        // Only now that the sender is proven: partners' answers under this case reference will find the service.
+        if (envelope.getCaseReference() != null) {
+            cases.remember(envelope.getCaseReference(), service);
+        }
+    }
+
+    /**
+     * The releasability policy of every recipient: a refusal quarantines the message for all of them; parts a
+     * partner may not receive are noted for removal; a rule asking for review holds the message unless a
+     * supervisor already approved it.
+     */
+    private void release(Exchange exchange) {
+        Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
+        String service = exchange.getProperty(Headers.SERVICE, String.class);
+        Map<String, Set<BodyPart>> removals = new LinkedHashMap<>();
+        List<String> reviewReasons = new ArrayList<>();
+        for (Partner partner : recipients(envelope)) {
+            Release release = releasePolicy.evaluate(envelope, service, partner.id(), rules.policy(partner.id()));
+            removals.put(partner.id(), release.toRemove());
+            if (release.reviewRequired()) {
+                reviewReasons.addAll(release.reviewReasons());
+            }
+        }
+        exchange.setProperty(REMOVALS, removals);
+        if (reviewReasons.isEmpty()) {
+            return;
+        }
+        ReviewDecision decision = decisions.decision(envelope.getMessageId()).orElse(null);
+        if (decision == null) {
+            exchange.setProperty(HOLD, String.join("; ", reviewReasons));
+        } else if (!decision.approved()) {
+            throw new GatewayException(ReasonCode.REVIEW_REJECTED, "rejected by " + decision.decidedBy()
+                    + (decision.comment() == null ? "" : ": " + decision.comment()));
+        }
+    }
+
+    /** The original envelope, as the service sent it, to {@code gateway.review} with what a supervisor needs. */
+    private void hold(Exchange exchange) {
+        Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
+        String reasons = exchange.getProperty(HOLD, String.class);
+        exchange.getIn().removeHeaders("*");
+        exchange.getIn().setHeader(Headers.MESSAGE_ID, envelope.getMessageId());
+        exchange.getIn().setHeader(Headers.SENDER, envelope.getSender());
+        exchange.getIn().setHeader(SUBMITTER, exchange.getProperty(SUBMITTER, String.class));
+        exchange.getIn().setHeader(HELD_BROKER_USER, exchange.getProperty(Headers.BROKER_USER, String.class));
+        exchange.getIn().setHeader(HELD_ARRIVAL_ID, exchange.getProperty(Headers.ARRIVAL_ID, String.class));
+        exchange.getIn().setHeader(HELD_PARTNERS, String.join(",", new LinkedHashSet<>(
+                envelope.getRecipients().getRecipient())));
+        exchange.getIn().setHeader(REVIEW_REASONS, reasons);
+        exchange.getIn().setHeader("JMSPriority", jmsPriority(envelope.getPriority()));
+        exchange.getIn().setHeader("JMSDeliveryMode", DeliveryMode.PERSISTENT);
+        audit.record(envelope.getMessageId(), AuditEvent.REVIEW_REQUESTED, "gateway", null, reasons);
+    }
+
+    /** The sending service is told its message waits for a supervisor, and why. */
+    private static void heldNotice(Exchange exchange) {
+        String messageId = exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class);
+        String reasons = exchange.getIn().getHeader(REVIEW_REASONS, String.class);
+        exchange.getIn().removeHeaders("*");
+        exchange.getIn().setHeader(Headers.MESSAGE_ID, messageId);
+        exchange.getIn().setHeader(Headers.NOTICE, "HELD");
+        exchange.getIn().setHeader(Headers.REASON, reasons);
+        exchange.getIn().setBody("Your message " + messageId + " waits for a supervisor's review before release: "
+                + reasons + "\n");
+    }
+
+    private List<Partner> recipients(Envelope envelope) {
+        List<Partner> recipients = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(envelope.getRecipients().getRecipient())) {
+            recipients.add(parties.partner(id).orElseThrow(() -> new GatewayException(ReasonCode.UNKNOWN_PARTNER,
+                    "recipient '" + id + "' is not a configured partner")));
+        }
+        return recipients;
     }
 
     /**
@@ -142,17 +319,15 @@ public final class OutboundRoutes extends RouteBuilder {
      */
     private void seal(Exchange exchange) {
         Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
-        List<Partner> recipients = new ArrayList<>();
-        for (String id : new LinkedHashSet<>(envelope.getRecipients().getRecipient())) {
-            recipients.add(parties.partner(id).orElseThrow(() -> new GatewayException(ReasonCode.UNKNOWN_PARTNER,
-                    "recipient '" + id + "' is not a configured partner")));
-        }
-        byte[] plaintext = exchange.getIn().getBody(byte[].class);
+        @SuppressWarnings("unchecked")
+        Map<String, Set<BodyPart>> removals = exchange.getProperty(REMOVALS, Map.class);
+        byte[] original = exchange.getIn().getBody(byte[].class);
         String arrival = exchange.getProperty(Headers.ARRIVAL_ID, String.class);
         List<SealedMessage> sealed = new ArrayList<>();
-        for (Partner partner : recipients) {
+        for (Partner partner : recipients(envelope)) {
             byte[] bytes = earlierCopy(envelope.getMessageId(), partner.id(), arrival);
             if (bytes == null) {
+                byte[] plaintext = partnerView(envelope, original, partner.id(), removals.get(partner.id()));
                 bytes = profiles.get(partner.profile())
                         .seal(plaintext, parties.identity().signing(), partner.currentEncryption());
                 if (store.store(MessageStore.Direction.OUTBOUND, envelope.getMessageId(), partner.id(),
@@ -167,6 +342,27 @@ public final class OutboundRoutes extends RouteBuilder {
             sealed.add(new SealedMessage(partner.id(), bytes));
         }
         exchange.setProperty(Headers.SEALED, sealed);
+    }
+
+    /**
+     * What this partner receives: the envelope without the parts it may not receive (what was removed is
+     * audited, by kind and id, never its content), rendered in the partner's format.
+     */
+    private byte[] partnerView(Envelope envelope, byte[] original, String partner, Set<BodyPart> remove) {
+        byte[] view = original;
+        if (remove != null && !remove.isEmpty()) {
+            Redaction.Redacted redacted = redaction.apply(envelope, remove);
+            audit.record(envelope.getMessageId(), AuditEvent.CONTENT_REDACTED, "gateway", partner,
+                    redacted.description());
+            view = Redaction.toXml(redacted.envelope());
+        }
+        PartnerFormat format = rules.format(partner);
+        if (format != PartnerFormat.ENVELOPE) {
+            view = Formats.render(format, view);
+            audit.record(envelope.getMessageId(), AuditEvent.OUTBOUND_TRANSFORMED, "gateway", partner,
+                    format.formatName() + ", " + view.length + " bytes");
+        }
+        return view;
     }
 
     /** The sealed bytes recorded for this message and partner by an earlier delivery of the same national message. */

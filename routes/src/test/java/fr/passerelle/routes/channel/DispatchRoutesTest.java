@@ -61,6 +61,8 @@ class DispatchRoutesTest extends CamelTestSupport {
         for (String partner : List.of("spain", "morocco")) {
             AdviceWith.adviceWith(context, "partner-" + partner + "-dispatch",
                     route -> route.replaceFromWith("seda:partner-" + partner));
+            AdviceWith.adviceWith(context, "partner-" + partner + "-dispatch-urgent",
+                    route -> route.replaceFromWith("seda:partner-" + partner + "-urgent"));
         }
         context.start();
     }

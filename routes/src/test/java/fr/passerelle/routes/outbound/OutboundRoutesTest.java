@@ -53,6 +53,8 @@ class OutboundRoutesTest extends CamelTestSupport {
         for (String service : TestParties.SERVICES) {
             AdviceWith.adviceWith(context, "outbound-" + service + "-receive",
                     route -> route.replaceFromWith("direct:national-" + service + "-out"));
+            AdviceWith.adviceWith(context, "outbound-" + service + "-urgent",
+                    route -> route.replaceFromWith("direct:national-" + service + "-urgent"));
         }
         AdviceWith.adviceWith(context, "outbound-process",
                 route -> route.weaveById("outbound-deliver").replace().to("mock:partner"));
