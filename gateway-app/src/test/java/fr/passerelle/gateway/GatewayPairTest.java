@@ -78,7 +78,7 @@ class GatewayPairTest {
     private static ConfigurableApplicationContext start(String name, int https, int broker, String... more) {
         Path folder = data.resolve(name);
         List<String> args = new ArrayList<>(List.of(more));
-        args.addAll(List.of("--server.port=" + https, "--management.server.port=0",
+        args.addAll(List.of("--server.port=" + https, "--management.server.port=0", "--passerelle.console.port=0",
                 "--passerelle.broker.port=" + broker,
                 "--passerelle.broker.data-directory=" + folder.resolve("broker"),
                 "--passerelle.store.key-file=" + folder.resolve("store.key"),

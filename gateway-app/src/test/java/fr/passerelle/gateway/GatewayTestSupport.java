@@ -56,6 +56,7 @@ public final class GatewayTestSupport {
         registry.add("passerelle.store.purge-initial-delay", () -> "PT24H");
         registry.add("spring.datasource.url", () -> defaultDatabaseUrl().replace("./data/", data + "/"));
         registry.add("server.port", () -> 0);
+        registry.add("passerelle.console.port", () -> 0);
         registry.add("management.server.port", () -> 0);
         return brokerPort;
     }

@@ -22,7 +22,7 @@ class StartupValidationTest {
                 "--passerelle.broker.data-directory=" + data.resolve("broker"),
                 "--passerelle.store.key-file=" + data.resolve("store.key"),
                 "--spring.datasource.url=jdbc:h2:mem:startup-" + System.nanoTime(),
-                "--server.port=0", "--management.server.port=0"));
+                "--server.port=0", "--management.server.port=0", "--passerelle.console.port=0"));
         args.addAll(List.of(overrides));
         SpringApplication.run(GatewayApplication.class, args.toArray(String[]::new)).close();
     }

@@ -5,6 +5,7 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
+import fr.passerelle.routes.outbound.OutboundRoutes;
 import fr.passerelle.schema.envelope.Envelope;
 
 /**
@@ -19,6 +20,12 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
     public static final String ID = "gateway-errors";
     /** The id of the inbound route's configuration: refusals are quarantined, then answered to the partner. */
     public static final String INBOUND_ID = "inbound-errors";
+
+    /**
+     * On a quarantined message: the JMS priority of the message refused, which the quarantine's own copy does not
+     * keep; a sealed message released from quarantine goes back to its partner queue with it.
+     */
+    public static final String PRIORITY = "PasserellePriority";
 
     /** Where a national service is told that its message was refused: its own inbound queue. */
     public static final String NOTICE_URI = "jms:queue:national.${exchangeProperty.passerelleService}.in";
@@ -98,9 +105,31 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
         }
         exchange.getIn().setHeader(Headers.REASON_CODE, failure.reason().name());
         exchange.getIn().setHeader(Headers.REASON, failure.reason().sentence() + " Detail: " + failure.detail());
+        // The broker stamps its own account and a new arrival id on the quarantined copy: a release from quarantine
+        // hands the outbound flow these copies of what it knew, as a supervisor's approval does. Always overwritten,
+        // so that a service cannot slip in its own values through the headers of the message it sent.
+        copy(exchange, Headers.BROKER_USER, OutboundRoutes.HELD_BROKER_USER);
+        copy(exchange, Headers.ARRIVAL_ID, OutboundRoutes.HELD_ARRIVAL_ID);
+        copy(exchange, Headers.SERVICE, Headers.SENDER);
+        Integer priority = exchange.getIn().getHeader("JMSPriority", Integer.class);
+        if (priority == null) {
+            exchange.getIn().removeHeader(PRIORITY);
+        } else {
+            exchange.getIn().setHeader(PRIORITY, priority);
+        }
         String actor = exchange.getProperty(Headers.BROKER_USER, "unknown", String.class);
         audit.record(messageId, AuditEvent.MESSAGE_QUARANTINED, actor,
                 exchange.getProperty(Headers.TARGET_PARTNER, String.class),
                 failure.reason().name() + ": " + failure.detail());
+    }
+
+    /** The exchange property as a message header, or no such header when the property is not set. */
+    private static void copy(Exchange exchange, String property, String header) {
+        String value = exchange.getProperty(property, String.class);
+        if (value == null) {
+            exchange.getIn().removeHeader(header);
+        } else {
+            exchange.getIn().setHeader(header, value);
+        }
     }
 }

@@ -13,6 +13,7 @@ import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 
@@ -79,6 +80,23 @@ public final class EmbeddedBroker {
         embedded.setSecurityManager(new BrokerSecurity(settings));
         embedded.start();
         server = embedded;
+    }
+
+    /**
+     * How many messages a queue holds now, those being delivered included: a partner queue's backlog, the
+     * quarantine's size. Read from the broker itself, without browsing the messages.
+     *
+     * @throws IllegalArgumentException if the broker has no such queue
+     */
+    public synchronized long messageCount(String queue) {
+        if (server == null) {
+            throw new IllegalStateException("the broker is not running");
+        }
+        Queue found = server.getActiveMQServer().locateQueue(SimpleString.of(queue));
+        if (found == null) {
+            throw new IllegalArgumentException("no queue " + queue);
+        }
+        return found.getMessageCount();
     }
 
     public synchronized void stop() throws Exception {

@@ -29,6 +29,7 @@ import jakarta.validation.constraints.Pattern;
  * @param broker the embedded message broker
  * @param store the message store
  * @param routing how partners' messages are routed to national services
+ * @param console the liaison officers' console
  * @param channelDownAfter failed attempts in a row after which a partner's channel shows DOWN in health (it shows
  *     DEGRADED from the first failure)
  */
@@ -43,6 +44,7 @@ public record PasserelleProperties(
         @Valid @NotNull Broker broker,
         @Valid @DefaultValue Store store,
         @Valid @DefaultValue Routing routing,
+        @Valid @DefaultValue Console console,
         @DefaultValue("3") @Min(1) int channelDownAfter) {
 
     /** What a party id looks like: the same rule as the envelope schema. */
@@ -99,6 +101,43 @@ public record PasserelleProperties(
             @DefaultValue List<String> allowedBodyParts,
             @DefaultValue List<String> allowedSenders,
             @DefaultValue("false") boolean reviewAlways) {
+    }
+
+    /**
+     * The liaison officers' console: plain HTTP on its own port, meant for the local network or a TLS-terminating
+     * proxy in front of it.
+     *
+     * @param address the address it listens on
+     * @param port its port
+     * @param maxFailedLogins failed logins in a row after which an account is locked for {@code lockout}
+     * @param lockout how long a locked account stays locked
+     * @param users the console's users, by login name
+     */
+    public record Console(
+            @DefaultValue("127.0.0.1") @NotEmpty String address,
+            @DefaultValue("8080") @Min(0) @Max(65535) int port,
+            @DefaultValue("5") @Min(1) int maxFailedLogins,
+            @DefaultValue("PT15M") @NotNull Duration lockout,
+            @DefaultValue Map<String, @Valid ConsoleUser> users) {
+    }
+
+    /**
+     * One console user.
+     *
+     * @param passwordHash the password's hash, {@code {bcrypt}$2a$...}; never the password itself
+     * @param roles any of OFFICER (its desks only), SUPERVISOR (approves releases, all desks), AUDITOR (reads
+     *     everything, changes nothing), ADMIN (quarantine actions, partners' state)
+     * @param desks for an OFFICER, the partners whose traffic they see
+     */
+    public record ConsoleUser(
+            @NotEmpty String passwordHash,
+            @NotEmpty List<@Pattern(regexp = "OFFICER|SUPERVISOR|AUDITOR|ADMIN") String> roles,
+            @DefaultValue List<@Pattern(regexp = PARTY_ID) String> desks) {
+
+        @Override
+        public String toString() {
+            return "ConsoleUser[roles=" + roles + ", desks=" + desks + "]";
+        }
     }
 
     /**

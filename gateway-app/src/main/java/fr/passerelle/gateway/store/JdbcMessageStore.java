@@ -30,13 +30,13 @@ public class JdbcMessageStore implements MessageStore {
     }
 
     @Override
-    public boolean store(Direction direction, String messageId, String partner, String messageType, byte[] sealed,
+    public boolean store(Direction direction, String messageId, String partner, Summary summary, byte[] sealed,
             byte[] plaintext, byte[] receipt, String source) {
         if (copy(direction, messageId, partner).isPresent()) {
             return false;
         }
         try {
-            insert(direction, messageId, partner, messageType, sealed, plaintext, receipt, source);
+            insert(direction, messageId, partner, summary, sealed, plaintext, receipt, source);
             return true;
         } catch (DuplicateKeyException e) {
             // Another gateway instance stored the same copy in between: the first one is kept.
@@ -64,12 +64,14 @@ public class JdbcMessageStore implements MessageStore {
         }
     }
 
-    private void insert(Direction direction, String messageId, String partner, String messageType, byte[] sealed,
+    private void insert(Direction direction, String messageId, String partner, Summary summary, byte[] sealed,
             byte[] plaintext, byte[] receipt, String source) {
         jdbc.update("insert into message_store (message_id, direction, partner, message_type, stored_at, sealed,"
-                + " plaintext_sealed, receipt, source) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", messageId, direction.name(),
-                partner, messageType, Timestamp.from(clock.instant()), sealed,
-                key.encrypt(plaintext, associatedData(messageId, direction, partner)), receipt, source);
+                + " plaintext_sealed, receipt, source, priority, classification, case_reference, sender)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", messageId, direction.name(),
+                partner, summary.messageType(), Timestamp.from(clock.instant()), sealed,
+                key.encrypt(plaintext, associatedData(messageId, direction, partner)), receipt, source,
+                summary.priority(), summary.classification(), summary.caseReference(), summary.sender());
     }
 
     /** Every stored copy of a message (one per partner and direction), oldest first. */

@@ -93,7 +93,8 @@ class AuditCommandTest {
         trail.record("m-42", AuditEvent.OUTBOUND_SEALED, "gateway", "spain", "cms profile, sha256 " + digest);
         trail.record("m-42", AuditEvent.OUTBOUND_QUEUED, "gateway", "spain", "partner.spain.out");
         new JdbcMessageStore(new JdbcTemplate(dataSource), StorageKey.load(data.resolve("store.key"), true),
-                Clock.systemUTC()).store(MessageStore.Direction.OUTBOUND, "m-42", "spain", "INTEL_REPORT", sealed,
+                Clock.systemUTC()).store(MessageStore.Direction.OUTBOUND, "m-42", "spain", MessageStore.Summary.ofType("INTEL_REPORT"),
+                        sealed,
                         "<Envelope>FICTIONAL</Envelope>".getBytes(StandardCharsets.UTF_8), null, null);
         Path out = data.resolve("evidence");
 

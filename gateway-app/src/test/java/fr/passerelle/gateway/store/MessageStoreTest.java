@@ -25,10 +25,14 @@ import fr.passerelle.gateway.persistence.Databases;
 import fr.passerelle.routes.RecordingAudit;
 import fr.passerelle.routes.TestParties;
 import fr.passerelle.routes.audit.AuditEvent;
+import fr.passerelle.routes.store.MessageStore;
 import fr.passerelle.routes.store.MessageStore.Direction;
 
 /** The message store on H2 and PostgreSQL: plaintext encrypted at rest, tampering detected, retention applied. */
 class MessageStoreTest {
+
+    private static final MessageStore.Summary ALERT = MessageStore.Summary.ofType("ALERT");
+    private static final MessageStore.Summary INTEL_REPORT = MessageStore.Summary.ofType("INTEL_REPORT");
 
     private static final byte[] PLAINTEXT = "<Envelope>FICTIONAL secret content</Envelope>"
             .getBytes(StandardCharsets.UTF_8);
@@ -53,7 +57,7 @@ class MessageStoreTest {
         JdbcMessageStore store = store(dataSource);
         byte[] sealed = {0x30, (byte) 0x80, 1, 2, 3};
 
-        store.store(Direction.OUTBOUND, "m-1", "spain", "INTEL_REPORT", sealed, PLAINTEXT, null, null);
+        store.store(Direction.OUTBOUND, "m-1", "spain", INTEL_REPORT, sealed, PLAINTEXT, null, null);
 
         var found = store.find("m-1");
         assertThat(found).singleElement().satisfies(message -> {
@@ -78,10 +82,13 @@ class MessageStoreTest {
         byte[] receipt = {9, 9, 9};
         Instant at = Instant.parse("2026-11-27T10:00:00Z");
 
-        assertThat(store.store(Direction.OUTBOUND, "m-3", "spain", "ALERT", first, PLAINTEXT, null, "arrival-1")).isTrue();
-        assertThat(store.store(Direction.OUTBOUND, "m-3", "spain", "ALERT", new byte[] {2, 2}, PLAINTEXT, null, "arrival-2"))
+        assertThat(store.store(Direction.OUTBOUND, "m-3", "spain", ALERT,
+                first, PLAINTEXT, null, "arrival-1")).isTrue();
+        assertThat(store.store(Direction.OUTBOUND, "m-3", "spain", ALERT,
+                new byte[] {2, 2}, PLAINTEXT, null, "arrival-2"))
                 .isFalse();
-        assertThat(store.store(Direction.OUTBOUND, "m-3", "morocco", "ALERT", new byte[] {3}, PLAINTEXT, null, "arrival-1"))
+        assertThat(store.store(Direction.OUTBOUND, "m-3", "morocco", ALERT,
+                new byte[] {3}, PLAINTEXT, null, "arrival-1"))
                 .isTrue();
         assertThat(store.copy(Direction.OUTBOUND, "m-3", "spain")).hasValueSatisfying(copy -> {
             assertThat(copy.sealed()).isEqualTo(first);
@@ -106,8 +113,8 @@ class MessageStoreTest {
     void theShortestRetentionThatAppliesWins(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
         JdbcMessageStore store = store(dataSource);
-        store.store(Direction.OUTBOUND, "alert", "morocco", "ALERT", new byte[] {1}, PLAINTEXT, null, null);
-        store.store(Direction.OUTBOUND, "report", "morocco", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null, null);
+        store.store(Direction.OUTBOUND, "alert", "morocco", ALERT, new byte[] {1}, PLAINTEXT, null, null);
+        store.store(Direction.OUTBOUND, "report", "morocco", INTEL_REPORT, new byte[] {1}, PLAINTEXT, null, null);
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         jdbc.update("update message_store set stored_at = ?", Timestamp.from(Instant.now().minus(Duration.ofDays(10))));
         var retention = new PasserelleProperties.Store(keys.resolve("store.key"), true, 365, Map.of(),
@@ -125,7 +132,7 @@ class MessageStoreTest {
     @EnumSource(Databases.class)
     void everyDisplayIsAudited(Databases database) throws Exception {
         JdbcMessageStore store = store(database.fresh());
-        store.store(Direction.INBOUND, "m-7", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null, null);
+        store.store(Direction.INBOUND, "m-7", "spain", INTEL_REPORT, new byte[] {1}, PLAINTEXT, null, null);
         RecordingAudit audit = new RecordingAudit();
 
         var shown = new MessageViews(store, audit).view("officer-spain", "m-7");
@@ -144,8 +151,8 @@ class MessageStoreTest {
     void aCiphertextMovedToAnotherRowIsRefused(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
         JdbcMessageStore store = store(dataSource);
-        store.store(Direction.OUTBOUND, "m-1", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null, null);
-        store.store(Direction.OUTBOUND, "m-2", "spain", "INTEL_REPORT", new byte[] {2}, "other".getBytes(), null, null);
+        store.store(Direction.OUTBOUND, "m-1", "spain", INTEL_REPORT, new byte[] {1}, PLAINTEXT, null, null);
+        store.store(Direction.OUTBOUND, "m-2", "spain", INTEL_REPORT, new byte[] {2}, "other".getBytes(), null, null);
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         byte[] first = jdbc.queryForObject("select plaintext_sealed from message_store where message_id = 'm-1'",
                 byte[].class);
@@ -159,9 +166,9 @@ class MessageStoreTest {
     void thePurgeDeletesWhatIsPastRetentionAndAuditsIt(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
         JdbcMessageStore store = store(dataSource);
-        store.store(Direction.OUTBOUND, "old-spain", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null, null);
-        store.store(Direction.OUTBOUND, "old-morocco", "morocco", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null, null);
-        store.store(Direction.INBOUND, "new-spain", "spain", "INTEL_REPORT", new byte[] {1}, PLAINTEXT, null, null);
+        store.store(Direction.OUTBOUND, "old-spain", "spain", INTEL_REPORT, new byte[] {1}, PLAINTEXT, null, null);
+        store.store(Direction.OUTBOUND, "old-morocco", "morocco", INTEL_REPORT, new byte[] {1}, PLAINTEXT, null, null);
+        store.store(Direction.INBOUND, "new-spain", "spain", INTEL_REPORT, new byte[] {1}, PLAINTEXT, null, null);
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         jdbc.update("update message_store set stored_at = ? where message_id like 'old-%'",
                 Timestamp.from(Instant.now().minus(Duration.ofDays(40))));

@@ -36,7 +36,7 @@ public final class GatewayProcess implements AutoCloseable {
                 "--passerelle.broker.data-directory=" + data.resolve("broker"),
                 "--passerelle.store.key-file=" + data.resolve("store.key"),
                 "--spring.datasource.url=jdbc:h2:file:" + data.resolve("db/passerelle") + ";AUTO_SERVER=TRUE",
-                "--server.port=0", "--management.server.port=" + managementPort));
+                "--server.port=0", "--passerelle.console.port=0", "--management.server.port=" + managementPort));
         command.addAll(List.of(more));
     }
 

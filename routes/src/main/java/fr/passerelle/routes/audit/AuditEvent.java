@@ -18,6 +18,7 @@ public enum AuditEvent {
     RECEIPT_VERIFIED("the partner's signed receipt was verified and stored"),
     INBOUND_RECEIVED("a partner posted a sealed message"),
     INBOUND_OPENED("the partner's message was decrypted and its signature verified"),
+    INBOUND_VALIDATED("the partner's message is a valid envelope from that partner: from here on it is known by its messageId"),
     INBOUND_ROUTED("the partner's message was routed to national services by a routing rule"),
     INBOUND_DELIVERED("the partner's message was delivered to a national service"),
     INBOUND_REPEATED("a partner sent again a message already accepted: it is not delivered twice, the receipt is sent again"),
@@ -25,6 +26,10 @@ public enum AuditEvent {
     MESSAGE_REFUSED("a message was refused with a reason code"),
     MESSAGE_QUARANTINED("a message was put in quarantine with a reason code"),
     MESSAGE_PURGED("a stored message was deleted at the end of its retention (its audit records stay)"),
+    QUARANTINE_RELEASED("an administrator released a quarantined message after correction: it is processed again"),
+    QUARANTINE_DISCARDED("an administrator discarded a quarantined message for good"),
+    AUDIT_VERIFIED("a person recomputed the audit chain from the console"),
+    CONSOLE_LOGIN_FAILED("a console login failed (wrong password, unknown or locked account)"),
     MESSAGE_READ("a person was shown the content of a stored message");
 
     private final String description;

@@ -82,6 +82,8 @@ public final class DispatchRoutes extends RouteBuilder {
         String partner = exchange.getProperty(Headers.TARGET_PARTNER, String.class);
         String messageId = exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class);
         exchange.setProperty(Headers.SERVICE, exchange.getIn().getHeader(Headers.SENDER, String.class));
+        exchange.setProperty(Headers.BROKER_USER, exchange.getIn().getHeader(Headers.BROKER_SENDER_PROPERTY,
+                String.class));
         MessageStore.Copy copy = messageId == null ? null
                 : store.copy(MessageStore.Direction.OUTBOUND, messageId, partner).orElse(null);
         if (copy != null && copy.deliveredAt() != null) {

@@ -21,6 +21,7 @@ import fr.passerelle.routes.seal.Opened;
 import fr.passerelle.routes.seal.Partner;
 import fr.passerelle.routes.seal.SecurityProfiles;
 import fr.passerelle.routes.store.MessageStore;
+import fr.passerelle.routes.store.MessageSummaries;
 import fr.passerelle.routes.validate.EnvelopeReader;
 import fr.passerelle.schema.envelope.Envelope;
 
@@ -126,6 +127,9 @@ public final class InboundRoutes extends RouteBuilder {
             throw new GatewayException(ReasonCode.SENDER_NOT_PARTNER, "envelope sender '" + envelope.getSender()
                     + "' is not a sender configured for " + partner + ", whose client certificate this is");
         }
+        audit.record(envelope.getMessageId(), AuditEvent.INBOUND_VALIDATED, partner, partner,
+                envelope.getMessageType().value() + " from " + envelope.getSender() + ", sha256 "
+                        + Receipts.sha256Hex(exchange.getProperty(SEALED_BYTES, byte[].class)));
     }
 
     /**
@@ -198,7 +202,7 @@ public final class InboundRoutes extends RouteBuilder {
         byte[] receipt = receipts.accepted(envelope.getMessageId(), partnerOf(exchange),
                 exchange.getProperty(SEALED_BYTES, byte[].class), clock.instant());
         store.store(MessageStore.Direction.INBOUND, envelope.getMessageId(), partnerOf(exchange),
-                envelope.getMessageType().value(), exchange.getProperty(SEALED_BYTES, byte[].class),
+                MessageSummaries.of(envelope), exchange.getProperty(SEALED_BYTES, byte[].class),
                 exchange.getProperty(PLAINTEXT, byte[].class), receipt, null);
         // Recorded last: a crash before this point lets the partner send the message again.
         replays.add(replayKey(partnerOf(exchange), envelope.getMessageId()));

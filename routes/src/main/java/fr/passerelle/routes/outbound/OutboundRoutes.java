@@ -33,6 +33,7 @@ import fr.passerelle.routes.review.ReviewDecision;
 import fr.passerelle.routes.review.ReviewDecisions;
 import fr.passerelle.routes.seal.SecurityProfiles;
 import fr.passerelle.routes.store.MessageStore;
+import fr.passerelle.routes.store.MessageSummaries;
 import fr.passerelle.routes.seal.Partner;
 import fr.passerelle.routes.validate.EnvelopeReader;
 import fr.passerelle.schema.envelope.Envelope;
@@ -288,7 +289,10 @@ public final class OutboundRoutes extends RouteBuilder {
         exchange.getIn().setHeader(REVIEW_REASONS, reasons);
         exchange.getIn().setHeader("JMSPriority", jmsPriority(envelope.getPriority()));
         exchange.getIn().setHeader("JMSDeliveryMode", DeliveryMode.PERSISTENT);
-        audit.record(envelope.getMessageId(), AuditEvent.REVIEW_REQUESTED, "gateway", null, reasons);
+        // One record per partner, so that each partner's desk sees its held messages in the audit timeline.
+        for (String partner : new LinkedHashSet<>(envelope.getRecipients().getRecipient())) {
+            audit.record(envelope.getMessageId(), AuditEvent.REVIEW_REQUESTED, "gateway", partner, reasons);
+        }
     }
 
     /** The sending service is told its message waits for a supervisor, and why. */
@@ -331,7 +335,7 @@ public final class OutboundRoutes extends RouteBuilder {
                 bytes = profiles.get(partner.profile())
                         .seal(plaintext, parties.identity().signing(), partner.currentEncryption());
                 if (store.store(MessageStore.Direction.OUTBOUND, envelope.getMessageId(), partner.id(),
-                        envelope.getMessageType().value(), bytes, plaintext, null, arrival)) {
+                        MessageSummaries.of(envelope), bytes, plaintext, null, arrival)) {
                     audit.record(envelope.getMessageId(), AuditEvent.OUTBOUND_SEALED, "gateway", partner.id(),
                             partner.profile() + " profile, " + bytes.length + " bytes, sha256 "
                                     + Receipts.sha256Hex(bytes));

@@ -16,6 +16,24 @@ public interface MessageStore {
     }
 
     /**
+     * The envelope's header fields kept in clear beside a stored message, so that the console can search and list
+     * without decrypting: never body content.
+     *
+     * @param messageType the envelope's messageType
+     * @param priority its priority, or null
+     * @param classification its classification, or null
+     * @param caseReference its case reference, or null
+     * @param sender its sender (a national service, or a partner or one of its services)
+     */
+    record Summary(String messageType, String priority, String classification, String caseReference, String sender) {
+
+        /** A summary giving the message type only. */
+        public static Summary ofType(String messageType) {
+            return new Summary(messageType, null, null, null, null);
+        }
+    }
+
+    /**
      * What is kept of one message for one partner, without its plaintext.
      *
      * @param sealed the sealed bytes as sent or received
@@ -31,12 +49,13 @@ public interface MessageStore {
      * failure to store fails the step that asked for it.
      *
      * @param partner the partner it was sent to or received from
+     * @param summary the envelope's header fields, kept in clear for searching
      * @param receipt the signed receipt that went with it (ours for an inbound message), or null
      * @param source for an outbound message, the broker's arrival id of the national message it was sealed from,
      *     which tells a redelivery of that message from a second message under the same messageId; else null
      * @return true if stored, false if a copy was already there (the earlier copy is kept unchanged)
      */
-    boolean store(Direction direction, String messageId, String partner, String messageType, byte[] sealed,
+    boolean store(Direction direction, String messageId, String partner, Summary summary, byte[] sealed,
             byte[] plaintext, byte[] receipt, String source);
 
     /** The copy stored for this direction, messageId and partner, if any. */

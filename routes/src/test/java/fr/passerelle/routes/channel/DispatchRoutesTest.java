@@ -37,6 +37,9 @@ class DispatchRoutesTest extends CamelTestSupport {
     private static final RetryPolicy QUICK = new RetryPolicy(Duration.ofMillis(1), 2.0, Duration.ofMillis(20), 0.2, 4,
             Duration.ofHours(1));
 
+    private static final MessageStore.Summary ALERT = MessageStore.Summary.ofType("ALERT");
+    private static final MessageStore.Summary INTEL_REPORT = MessageStore.Summary.ofType("INTEL_REPORT");
+
     private final RecordingAudit audit = new RecordingAudit();
     private final RecordingStore store = new RecordingStore();
     private final ChannelHealth health = new ChannelHealth(3, Clock.systemUTC());
@@ -68,7 +71,7 @@ class DispatchRoutesTest extends CamelTestSupport {
     }
 
     private Exchange queue(String partner, String messageId, byte[] sealed) {
-        store.store(MessageStore.Direction.OUTBOUND, messageId, partner, "ALERT", sealed, new byte[] {0}, null, "a");
+        store.store(MessageStore.Direction.OUTBOUND, messageId, partner, ALERT, sealed, new byte[] {0}, null, "a");
         return template.send("seda:partner-" + partner + "?waitForTaskToComplete=Always", exchange -> {
             exchange.getIn().setHeader(Headers.MESSAGE_ID, messageId);
             exchange.getIn().setHeader(Headers.PARTNER, partner);
@@ -170,7 +173,7 @@ class DispatchRoutesTest extends CamelTestSupport {
     void doesNotSendAgainAMessageAlreadyDelivered() throws Exception {
         start();
         spain.script(m -> Delivery.withoutReceipt("taken"));
-        store.store(MessageStore.Direction.OUTBOUND, "m-5", "spain", "ALERT", new byte[] {1}, new byte[] {0}, null, "a");
+        store.store(MessageStore.Direction.OUTBOUND, "m-5", "spain", ALERT, new byte[] {1}, new byte[] {0}, null, "a");
         store.delivered("m-5", "spain", null, Instant.now());
 
         assertThat(queue("spain", "m-5", new byte[] {1}).getException()).isNull();

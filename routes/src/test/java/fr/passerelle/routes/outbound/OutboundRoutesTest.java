@@ -34,6 +34,9 @@ class OutboundRoutesTest extends CamelTestSupport {
 
     private final RecordingAudit audit = new RecordingAudit();
     private final RecordingStore store = new RecordingStore();
+    private static final MessageStore.Summary ALERT = MessageStore.Summary.ofType("ALERT");
+    private static final MessageStore.Summary INTEL_REPORT = MessageStore.Summary.ofType("INTEL_REPORT");
+
     private final CmsProfile cms = new CmsProfile();
 
     @Override
@@ -132,7 +135,8 @@ class OutboundRoutesTest extends CamelTestSupport {
     @Test
     void quarantinesASecondMessageUnderTheSameMessageId() throws Exception {
         byte[] envelope = sample("intel-report-to-spain.xml");
-        store.store(MessageStore.Direction.OUTBOUND, "723b28e9-b340-46c1-be11-da3b671bf037", "spain", "INTEL_REPORT", new byte[] {1}, envelope, null,
+        store.store(MessageStore.Direction.OUTBOUND, "723b28e9-b340-46c1-be11-da3b671bf037", "spain", INTEL_REPORT,
+                new byte[] {1}, envelope, null,
                 "an-earlier-arrival");
 
         assertQuarantined(envelope, "ofast", "ofast", ReasonCode.DUPLICATE_MESSAGE);
@@ -203,6 +207,38 @@ class OutboundRoutesTest extends CamelTestSupport {
         assertQuarantined(new byte[64 * 1024 + 1], "ofast", "ofast", ReasonCode.MESSAGE_TOO_LARGE);
     }
 
+    /**
+     * A service writes its own values under the headers a release from quarantine relies on; expects the quarantined
+     * copy to carry what the broker said instead: the account, the arrival id and the service of the queue; and the
+     * message's JMS priority, which the quarantine's own copy does not keep.
+     */
+    @Test
+    void theQuarantinedCopyKeepsWhatTheBrokerSaidNotWhatTheServiceWrote() throws Exception {
+        start();
+        MockEndpoint quarantine = getMockEndpoint("mock:quarantine");
+        quarantine.expectedMessageCount(1);
+        byte[] envelope = sample("intel-report-to-spain.xml");
+
+        template.send("direct:outbound", exchange -> {
+            exchange.setProperty(Headers.ARRIVAL_ID, "arrival-7");
+            exchange.setProperty(Headers.BROKER_USER, "douane");
+            exchange.setProperty(Headers.SERVICE, "douane");
+            exchange.getIn().setHeader(OutboundRoutes.HELD_BROKER_USER, "ofast");
+            exchange.getIn().setHeader(OutboundRoutes.HELD_ARRIVAL_ID, "arrival-of-another-message");
+            exchange.getIn().setHeader(Headers.SENDER, "ofast");
+            exchange.getIn().setHeader("JMSPriority", 9);
+            exchange.getIn().setBody(envelope);
+        });
+
+        MockEndpoint.assertIsSatisfied(context);
+        Exchange quarantined = quarantine.getReceivedExchanges().get(0);
+        assertThat(quarantined.getIn().getHeader(Headers.REASON_CODE)).isEqualTo(ReasonCode.SENDER_MISMATCH.name());
+        assertThat(quarantined.getIn().getHeader(OutboundRoutes.HELD_BROKER_USER)).isEqualTo("douane");
+        assertThat(quarantined.getIn().getHeader(OutboundRoutes.HELD_ARRIVAL_ID)).isEqualTo("arrival-7");
+        assertThat(quarantined.getIn().getHeader(Headers.SENDER)).isEqualTo("douane");
+        assertThat(quarantined.getIn().getHeader(ErrorHandling.PRIORITY)).isEqualTo(9);
+    }
+
     private void assertQuarantined(byte[] body, String brokerUser, String service, ReasonCode reason)
             throws Exception {
         start();
@@ -218,6 +254,9 @@ class OutboundRoutesTest extends CamelTestSupport {
         assertThat(quarantined.getIn().getHeader(Headers.REASON_CODE)).isEqualTo(reason.name());
         assertThat(quarantined.getIn().getHeader(Headers.REASON, String.class)).startsWith(reason.sentence());
         assertThat(quarantined.getIn().getBody(byte[].class)).as("the original message").isEqualTo(body);
+        assertThat(quarantined.getIn().getHeader(OutboundRoutes.HELD_BROKER_USER)).isEqualTo(brokerUser);
+        assertThat(quarantined.getIn().getHeader(OutboundRoutes.HELD_ARRIVAL_ID, String.class)).startsWith("arrival-");
+        assertThat(quarantined.getIn().getHeader(Headers.SENDER)).isEqualTo(service);
         assertThat(audit.events()).contains(AuditEvent.MESSAGE_QUARANTINED);
         Exchange notice = getMockEndpoint("mock:notice").getReceivedExchanges().get(0);
         assertThat(notice.getIn().getHeader(Headers.NOTICE)).isEqualTo("REFUSED");

@@ -1,0 +1,49 @@
+package fr.passerelle.gateway.console.dashboard;
+
+import java.util.stream.Collectors;
+
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.stereotype.Component;
+
+import fr.passerelle.gateway.broker.EmbeddedBroker;
+import fr.passerelle.gateway.console.DeskScope;
+import fr.passerelle.routes.Headers;
+import jakarta.jms.ConnectionFactory;
+
+/**
+ * How many messages wait in quarantine, as far as a console user may know: all of them for those who see every
+ * desk; for an officer, those whose partner ({@code PasserellePartner}) is one of their desks. A message refused
+ * before any partner was known (a national service's bad envelope) concerns no desk and counts for nobody's.
+ */
+@Component
+class QuarantineCount {
+
+    private final EmbeddedBroker broker;
+    private final JmsTemplate jms;
+
+    QuarantineCount(EmbeddedBroker broker, ConnectionFactory connectionFactory) {
+        this.broker = broker;
+        this.jms = new JmsTemplate(connectionFactory);
+    }
+
+    long count(DeskScope scope) {
+        if (scope.all()) {
+            return broker.messageCount(EmbeddedBroker.QUARANTINE);
+        }
+        if (scope.partners().isEmpty()) {
+            return 0;
+        }
+        // The broker applies the selector: only the desk's messages come back to be counted.
+        String selector = Headers.PARTNER + " in (" + scope.partners().stream()
+                .map(partner -> "'" + partner.replace("'", "''") + "'").sorted().collect(Collectors.joining(", "))
+                + ")";
+        Long count = jms.browseSelected(EmbeddedBroker.QUARANTINE, selector, (session, browser) -> {
+            long seen = 0;
+            for (var messages = browser.getEnumeration(); messages.hasMoreElements(); messages.nextElement()) {
+                seen++;
+            }
+            return seen;
+        });
+        return count == null ? 0 : count;
+    }
+}
