@@ -157,6 +157,7 @@ class GatewayPairTest {
         }
         assertThat(health.states().get("spain").status()).isEqualTo(ChannelHealth.Status.DOWN);
         assertThat(managementHealth(fr)).contains("\"partnerChannels\":{\"status\":\"DOWN\"");
+        assertThat(management(fr, "/actuator/prometheus")).contains("passerelle_channel_state{partner=\"spain\"} 0.0");
         Thread.sleep(OUTAGE.toMillis());
 
         spain = startSpain();
@@ -214,10 +215,13 @@ class GatewayPairTest {
     }
 
     private static String managementHealth(ConfigurableApplicationContext gateway) throws Exception {
+        return management(gateway, "/actuator/health");
+    }
+
+    private static String management(ConfigurableApplicationContext gateway, String path) throws Exception {
         String port = gateway.getEnvironment().getProperty("local.management.port");
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+                URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
         return response.body();
     }
 }

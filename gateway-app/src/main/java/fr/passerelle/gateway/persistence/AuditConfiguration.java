@@ -5,6 +5,7 @@ import java.time.Clock;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Fallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -19,7 +20,9 @@ import fr.passerelle.routes.seal.CmsProfile;
 @Configuration(proxyBeanMethods = false)
 class AuditConfiguration {
 
+    /** The trail itself; what the flows are given is this trail counted (see the metrics configuration). */
     @Bean
+    @Fallback
     JdbcAuditTrail auditTrail(JdbcTemplate jdbc, PlatformTransactionManager transactions, Clock clock,
             CmsProfile cms, Parties parties, @Value("${passerelle.audit.checkpoint-every:1000}") int checkpointEvery) {
         return new JdbcAuditTrail(jdbc, transactions, clock,

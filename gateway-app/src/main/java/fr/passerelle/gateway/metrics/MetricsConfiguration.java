@@ -1,0 +1,99 @@
+package fr.passerelle.gateway.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import fr.passerelle.gateway.broker.EmbeddedBroker;
+import fr.passerelle.gateway.config.PasserelleProperties;
+import fr.passerelle.gateway.persistence.JdbcAuditTrail;
+import fr.passerelle.routes.Parties;
+import fr.passerelle.routes.audit.AuditTrail;
+import fr.passerelle.routes.channel.ChannelHealth;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * What operators watch: every audited step counted ({@link MeteredAuditTrail}), the depth of every queue, the
+ * state of every partner channel, and the audit chain's last signed checkpoint in health.
+ */
+@Configuration(proxyBeanMethods = false)
+class MetricsConfiguration {
+
+    @Bean
+    AuditTrail meteredAuditTrail(JdbcAuditTrail trail, MeterRegistry registry) {
+        return new MeteredAuditTrail(trail, registry);
+    }
+
+    /** {@code passerelle.queue.depth{queue}}: every national, partner, review and quarantine queue. */
+    @Bean
+    MeterBinder queueDepths(EmbeddedBroker broker, Parties parties) {
+        List<String> queues = new ArrayList<>();
+        for (String service : parties.services()) {
+            queues.add("national." + service + ".out");
+            queues.add("national." + service + ".in");
+        }
+        parties.partners().keySet().forEach(partner -> queues.add("partner." + partner + ".out"));
+        queues.add(EmbeddedBroker.REVIEW);
+        queues.add(EmbeddedBroker.QUARANTINE);
+        return registry -> queues.forEach(queue -> Gauge.builder("passerelle.queue.depth", broker,
+                b -> depth(b, queue)).description("Messages waiting in a queue").tag("queue", queue)
+                .register(registry));
+    }
+
+    /** {@code passerelle.channel.state{partner}}: 1 UP, 0.5 DEGRADED, 0 DOWN, for every pushed-to partner. */
+    @Bean
+    MeterBinder channelStates(ChannelHealth health, PasserelleProperties properties) {
+        return registry -> properties.partners().forEach((partner, configured) -> {
+            if (!"pull-queue".equals(configured.channel().type())) {
+                Gauge.builder("passerelle.channel.state", health, h -> state(h, partner))
+                        .description("A partner channel's state: 1 up, 0.5 degraded, 0 down")
+                        .tag("partner", partner).register(registry);
+            }
+        });
+    }
+
+    private static double state(ChannelHealth health, String partner) {
+        ChannelHealth.State state = health.states().get(partner);
+        if (state == null) {
+            return Double.NaN;
+        }
+        return switch (state.status()) {
+            case UP -> 1.0;
+            case DEGRADED -> 0.5;
+            case DOWN -> 0.0;
+        };
+    }
+
+    /** {@code auditChain} in health: the last signed checkpoint, and how many records follow it unsigned. */
+    @Bean
+    HealthIndicator auditChainHealthIndicator(JdbcTemplate jdbc) {
+        return () -> {
+            Long lastSeq = jdbc.queryForObject("select last_seq from audit_head where id = 1", Long.class);
+            var checkpoint = jdbc.queryForList("select seq, signed_at from audit_checkpoint order by seq desc"
+                    + " fetch first 1 rows only");
+            Health.Builder health = Health.up().withDetail("records", lastSeq);
+            if (checkpoint.isEmpty()) {
+                return health.withDetail("lastCheckpoint", "none yet").build();
+            }
+            long signed = ((Number) checkpoint.get(0).get("seq")).longValue();
+            return health.withDetail("lastCheckpointSeq", signed)
+                    .withDetail("lastCheckpointAt", String.valueOf(checkpoint.get(0).get("signed_at")))
+                    .withDetail("recordsSinceCheckpoint", lastSeq == null ? 0 : lastSeq - signed).build();
+        };
+    }
+
+    private static double depth(EmbeddedBroker broker, String queue) {
+        try {
+            return broker.messageCount(queue);
+        } catch (IllegalStateException e) {
+            return Double.NaN;
+        }
+    }
+}
