@@ -31,6 +31,8 @@ public record BrokerSettings(String host, int port, Path dataDirectory, List<Str
     public static final int DEFAULT_PORT = 61616;
     /** The operators' account and role. */
     public static final String ADMIN = "admin";
+    /** The gateway's own account, as the gateway configures it and as the broker stamps what it sends. */
+    public static final String GATEWAY_USER = "gateway";
     /** The role of the gateway account, whatever that account's name. */
     public static final String GATEWAY_ROLE = "gateway";
 

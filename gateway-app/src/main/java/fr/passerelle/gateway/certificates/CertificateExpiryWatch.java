@@ -47,6 +47,16 @@ public final class CertificateExpiryWatch implements HealthIndicator {
         this.clock = clock;
     }
 
+    /** The watched certificates. */
+    public List<Watched> certificates() {
+        return certificates;
+    }
+
+    /** Days before expiry from which a certificate is reported ({@code passerelle.certificates.warn-days}). */
+    public int warnDays() {
+        return warnDays;
+    }
+
     /** Registers one gauge per certificate. */
     public void bindTo(MeterRegistry registry) {
         for (Watched watched : certificates) {
@@ -101,7 +111,8 @@ public final class CertificateExpiryWatch implements HealthIndicator {
         return warnings;
     }
 
-    private long daysLeft(Watched watched) {
+    /** Whole days until the certificate expires, negative once expired. */
+    public long daysLeft(Watched watched) {
         Instant notAfter = watched.certificate().getNotAfter().toInstant();
         Duration left = Duration.between(clock.instant(), notAfter);
         return left.isNegative() ? -Duration.between(notAfter, clock.instant()).toDays() - 1 : left.toDays();

@@ -3,7 +3,6 @@ package fr.passerelle.gateway.channel;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +14,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import fr.passerelle.gateway.config.InvalidConfigurationException;
+import fr.passerelle.gateway.config.OurTls;
 import fr.passerelle.gateway.config.PasserelleProperties;
-import fr.passerelle.pki.Pem;
-import fr.passerelle.pki.PkiException;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.audit.AuditTrail;
 import fr.passerelle.routes.channel.AmqpChannel;
@@ -31,9 +29,7 @@ import fr.passerelle.routes.channel.ReceiptCheck;
 import fr.passerelle.routes.channel.RetryPolicy;
 import fr.passerelle.routes.channel.SftpChannel;
 import fr.passerelle.routes.seal.CmsProfile;
-import fr.passerelle.routes.seal.Credential;
 import fr.passerelle.routes.seal.Partner;
-import fr.passerelle.routes.seal.PartyDirectory;
 import fr.passerelle.routes.store.MessageStore;
 
 /**
@@ -50,13 +46,13 @@ class ChannelConfiguration {
     }
 
     @Bean
-    PartnerChannels partnerChannels(PasserelleProperties properties, Parties parties, CmsProfile cms) {
+    PartnerChannels partnerChannels(PasserelleProperties properties, Parties parties, CmsProfile cms, OurTls ours) {
         Map<String, PartnerDispatch> dispatch = new LinkedHashMap<>();
         properties.partners().forEach((id, configured) -> {
             PasserelleProperties.Channel channel = configured.channel();
             if (!"pull-queue".equals(channel.type())) {
                 String key = "passerelle.partners." + id + ".channel";
-                dispatch.put(id, new PartnerDispatch(channel(key, id, channel, properties, parties, cms),
+                dispatch.put(id, new PartnerDispatch(channel(key, id, channel, ours, parties, cms),
                         retry(key + ".retry", channel.retry())));
             }
         });
@@ -74,18 +70,18 @@ class ChannelConfiguration {
         return new ChannelHealthIndicator(health);
     }
 
-    private static PartnerChannel channel(String key, String id, PasserelleProperties.Channel channel,
-            PasserelleProperties properties, Parties parties, CmsProfile cms) {
+    private static PartnerChannel channel(String key, String id, PasserelleProperties.Channel channel, OurTls ours,
+            Parties parties, CmsProfile cms) {
         Partner partner = parties.partner(id).orElseThrow();
         URI url = required(key + ".url", channel.url());
         try {
             return switch (channel.type()) {
                 case "https-push" -> new HttpsPushChannel(id, partner,
-                        new HttpsPushChannel.Settings(url, channel.timeout()), tls(properties, partner),
+                        new HttpsPushChannel.Settings(url, channel.timeout()), tls(ours, partner),
                         new ReceiptCheck(cms, parties.identity().id()));
                 case "amqp" -> new AmqpChannel(id, new AmqpChannel.Settings(url, required(key + ".queue",
                         channel.queue()), channel.username(), channel.password(), channel.timeout()),
-                        tls(properties, partner));
+                        tls(ours, partner));
                 case "sftp" -> new SftpChannel(id, new SftpChannel.Settings(url.getHost(),
                         url.getPort() == -1 ? 22 : url.getPort(), required(key + ".username", channel.username()),
                         readable(key + ".private-key", channel.privateKey()),
@@ -100,15 +96,8 @@ class ChannelConfiguration {
     }
 
     /** Our TLS key and certificate, presented to the partner; the partner's own CAs, the only ones trusted. */
-    private static SSLContext tls(PasserelleProperties properties, Partner partner) {
-        Path ours = properties.identity().directory();
-        try {
-            Credential tls = PartyDirectory.credential(ours, "tls");
-            List<X509Certificate> chain = Pem.readCertificates(PartyDirectory.required(ours, "ca.pem"));
-            return ChannelTls.clientContext(tls, chain, partner.trust());
-        } catch (PkiException e) {
-            throw new InvalidConfigurationException("passerelle.identity.directory", e.getMessage());
-        }
+    private static SSLContext tls(OurTls ours, Partner partner) {
+        return ChannelTls.clientContext(ours.credential(), ours.chain(), partner.trust());
     }
 
     private static RetryPolicy retry(String key, PasserelleProperties.Retry retry) {

@@ -38,7 +38,7 @@ import jakarta.jms.ConnectionFactory;
 @Configuration(proxyBeanMethods = false)
 class MessagingConfiguration {
 
-    static final String GATEWAY_USER = "gateway";
+    static final String GATEWAY_USER = BrokerSettings.GATEWAY_USER;
     static final String QUARANTINE = "jms:queue:gateway.quarantine";
 
     private final String gatewayPassword = randomSecret();

@@ -1,5 +1,6 @@
 package fr.passerelle.gateway.config;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import fr.passerelle.pki.Pem;
 import fr.passerelle.pki.PkiException;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.seal.CmsProfile;
@@ -60,6 +62,13 @@ class PartiesConfiguration {
         Map<String, List<String>> senders = new LinkedHashMap<>();
         properties.partners().forEach((id, partner) -> senders.put(id, partner.senders()));
         return new Parties(identity, partners, properties.services(), properties.defaultService(), senders);
+    }
+
+    @Bean
+    OurTls ourTls(PasserelleProperties properties) {
+        Path directory = properties.identity().directory();
+        return load("passerelle.identity.directory", () -> new OurTls(PartyDirectory.credential(directory, "tls"),
+                Pem.readCertificates(PartyDirectory.required(directory, "ca.pem"))));
     }
 
     @Bean

@@ -3,8 +3,6 @@ package fr.passerelle.gateway.partner;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.X509Certificate;
-import java.util.List;
 
 import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
 import org.springframework.boot.ssl.SslBundle;
@@ -14,15 +12,10 @@ import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import fr.passerelle.gateway.config.InvalidConfigurationException;
-import fr.passerelle.gateway.config.PasserelleProperties;
-import fr.passerelle.pki.Pem;
-import fr.passerelle.pki.PkiException;
+import fr.passerelle.gateway.config.OurTls;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.channel.ChannelTls;
-import fr.passerelle.routes.seal.Credential;
 import fr.passerelle.routes.seal.Partner;
-import fr.passerelle.routes.seal.PartyDirectory;
 
 /**
  * The TLS of the partner endpoint, as the SSL bundle {@value #BUNDLE} that {@code server.ssl.bundle} names: our
@@ -40,21 +33,13 @@ class PartnerTlsConfiguration {
     private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
 
     @Bean
-    SslBundleRegistrar partnerEndpointBundle(PasserelleProperties properties, Parties parties) {
-        return registry -> registry.registerBundle(BUNDLE, bundle(properties, parties));
+    SslBundleRegistrar partnerEndpointBundle(OurTls ours, Parties parties) {
+        return registry -> registry.registerBundle(BUNDLE, bundle(ours, parties));
     }
 
-    private static SslBundle bundle(PasserelleProperties properties, Parties parties) {
+    private static SslBundle bundle(OurTls ours, Parties parties) {
         try {
-            Credential tls;
-            List<X509Certificate> ourChain;
-            try {
-                tls = PartyDirectory.credential(properties.identity().directory(), "tls");
-                ourChain = Pem.readCertificates(PartyDirectory.required(properties.identity().directory(), "ca.pem"));
-            } catch (PkiException e) {
-                throw new InvalidConfigurationException("passerelle.identity.directory", e.getMessage());
-            }
-            KeyStore keyStore = ChannelTls.keyStore(tls, ourChain, IN_MEMORY_PASSWORD);
+            KeyStore keyStore = ChannelTls.keyStore(ours.credential(), ours.chain(), IN_MEMORY_PASSWORD);
 
             KeyStore trustStore = KeyStore.getInstance("PKCS12");
             trustStore.load(null, null);

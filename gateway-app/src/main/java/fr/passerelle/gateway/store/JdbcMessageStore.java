@@ -32,14 +32,11 @@ public class JdbcMessageStore implements MessageStore {
     @Override
     public boolean store(Direction direction, String messageId, String partner, Summary summary, byte[] sealed,
             byte[] plaintext, byte[] receipt, String source) {
-        if (copy(direction, messageId, partner).isPresent()) {
-            return false;
-        }
         try {
             insert(direction, messageId, partner, summary, sealed, plaintext, receipt, source);
             return true;
         } catch (DuplicateKeyException e) {
-            // Another gateway instance stored the same copy in between: the first one is kept.
+            // The unique index keeps one copy per direction, messageId and partner: the first one stays.
             return false;
         }
     }

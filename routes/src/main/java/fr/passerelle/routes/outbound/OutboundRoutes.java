@@ -198,17 +198,18 @@ public final class OutboundRoutes extends RouteBuilder {
     private static void readBrokerUser(Exchange exchange) throws JMSException {
         String user = null;
         String arrival = null;
+        String submitter = null;
         if (exchange.getIn() instanceof JmsMessage jms && jms.getJmsMessage() != null) {
-            user = jms.getJmsMessage().getStringProperty(Headers.BROKER_SENDER_PROPERTY);
-            arrival = jms.getJmsMessage().getStringProperty(Headers.ARRIVAL_ID_PROPERTY);
+            jakarta.jms.Message message = jms.getJmsMessage();
+            user = message.getStringProperty(Headers.BROKER_SENDER_PROPERTY);
+            arrival = message.getStringProperty(Headers.ARRIVAL_ID_PROPERTY);
             if (arrival == null) {
-                arrival = jms.getJmsMessage().getJMSMessageID();
+                arrival = message.getJMSMessageID();
             }
+            submitter = message.getStringProperty(SUBMITTER);
         }
         exchange.setProperty(Headers.BROKER_USER, user);
         exchange.setProperty(Headers.ARRIVAL_ID, arrival);
-        String submitter = exchange.getIn() instanceof JmsMessage jms && jms.getJmsMessage() != null
-                ? jms.getJmsMessage().getStringProperty(SUBMITTER) : null;
         exchange.setProperty(SUBMITTER, submitter == null || submitter.isBlank() ? user : submitter);
     }
 

@@ -4,17 +4,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
-import org.springframework.boot.actuate.health.Health;
 import org.springframework.stereotype.Component;
 
 import fr.passerelle.gateway.certificates.CertificateExpiryWatch;
 
 /**
  * The certificates under expiry watch, as the console shows them: ours and each partner's CA and encryption
- * certificates, with the days left. Read from the watch's health details, its only public view of them, so that
- * the console and the health endpoint always agree on the figures and on the warning period.
+ * certificates, with the days left. Read from the watch itself, so that the console and the health endpoint
+ * always agree on the figures and on the warning period.
  */
 @Component
 public class CertificateExpiries {
@@ -53,28 +51,19 @@ public class CertificateExpiries {
 
     /** Every watched certificate, soonest expiry first. */
     public List<Expiry> all() {
-        Health health = watch.health();
-        int warnDays = warnDays(health);
         List<Expiry> all = new ArrayList<>();
-        health.getDetails().forEach((key, value) -> {
-            if (value instanceof Map<?, ?> details) {
-                // Keys are party/role/serial.
-                String[] parts = key.split("/", 3);
-                long days = ((Number) details.get("daysToExpiry")).longValue();
-                all.add(new Expiry(parts[0], parts[1], String.valueOf(details.get("subject")),
-                        Instant.parse(String.valueOf(details.get("notAfter"))), days, days <= warnDays));
-            }
-        });
+        for (CertificateExpiryWatch.Watched watched : watch.certificates()) {
+            long days = watch.daysLeft(watched);
+            all.add(new Expiry(watched.party(), watched.role(),
+                    watched.certificate().getSubjectX500Principal().getName(),
+                    watched.certificate().getNotAfter().toInstant(), days, days <= watch.warnDays()));
+        }
         all.sort(Comparator.comparingLong(Expiry::daysLeft));
         return all;
     }
 
     /** Days before expiry from which a certificate is flagged ({@code passerelle.certificates.warn-days}). */
     public int warnDays() {
-        return warnDays(watch.health());
-    }
-
-    private static int warnDays(Health health) {
-        return ((Number) health.getDetails().get("warnDays")).intValue();
+        return watch.warnDays();
     }
 }

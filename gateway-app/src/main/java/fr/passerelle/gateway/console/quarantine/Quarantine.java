@@ -19,6 +19,7 @@ import org.springframework.jms.connection.SessionProxy;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
 
+import fr.passerelle.gateway.broker.BrokerSettings;
 import fr.passerelle.gateway.broker.EmbeddedBroker;
 import fr.passerelle.routes.ErrorHandling;
 import fr.passerelle.routes.GatewayException;
@@ -56,7 +57,7 @@ public class Quarantine {
      * released: a message the broker moved here after failed deliveries keeps the stamp of the account that sent
      * it, and its headers are that sender's, not the gateway's.
      */
-    static final String GATEWAY_ACCOUNT = "gateway";
+    static final String GATEWAY_ACCOUNT = BrokerSettings.GATEWAY_USER;
 
     /** What the audit trail records when a copy leaves the quarantine. */
     static final AuditEvent DISCARDED = AuditEvent.QUARANTINE_DISCARDED;
