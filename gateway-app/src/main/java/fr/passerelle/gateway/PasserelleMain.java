@@ -1,6 +1,8 @@
 package fr.passerelle.gateway;
 
 import fr.passerelle.gateway.cli.AuditCommand;
+import fr.passerelle.gateway.cli.BenchCommand;
+import fr.passerelle.gateway.cli.BrokerCommand;
 import fr.passerelle.gateway.cli.CertsCommand;
 import fr.passerelle.gateway.cli.ConsoleCommand;
 import fr.passerelle.gateway.cli.OpenCommand;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Command;
         description = {"Secure gateway for international anti-drug intelligence exchange.",
             "Run without a command to start the gateway (same as 'serve')."},
         subcommands = {ServeCommand.class, SealCommand.class, OpenCommand.class, SendCommand.class,
-            CertsCommand.class, AuditCommand.class, ConsoleCommand.class, CommandLine.HelpCommand.class})
+            CertsCommand.class, AuditCommand.class, BenchCommand.class, BrokerCommand.class,
+            ConsoleCommand.class, CommandLine.HelpCommand.class})
 public final class PasserelleMain implements Runnable {
 
     @CommandLine.Unmatched

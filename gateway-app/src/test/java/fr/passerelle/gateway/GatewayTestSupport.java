@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -17,6 +20,25 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 public final class GatewayTestSupport {
 
     private GatewayTestSupport() {
+    }
+
+    /**
+     * Starts the whole gateway on free ports with throw-away storage under {@code data}, plus {@code overrides}
+     * (each replacing a default of the same key), then closes it: for tests of what start-up refuses.
+     */
+    public static void startAndClose(Path data, String... overrides) {
+        List<String> args = new ArrayList<>(List.of(
+                "--passerelle.broker.port=" + freePort(),
+                "--passerelle.broker.data-directory=" + data.resolve("broker"),
+                "--passerelle.store.key-file=" + data.resolve("store.key"),
+                "--spring.datasource.url=jdbc:h2:mem:startup-" + System.nanoTime(),
+                "--server.port=0", "--management.server.port=0", "--passerelle.console.port=0"));
+        for (String override : overrides) {
+            // Spring would join two values of one key with a comma.
+            args.removeIf(arg -> arg.startsWith(override.substring(0, override.indexOf('=') + 1)));
+            args.add(override);
+        }
+        SpringApplication.run(GatewayApplication.class, args.toArray(String[]::new)).close();
     }
 
     public static int freePort() {

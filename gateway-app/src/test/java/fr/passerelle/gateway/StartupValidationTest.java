@@ -2,13 +2,20 @@ package fr.passerelle.gateway;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.SpringApplication;
+
+import fr.passerelle.pki.Pem;
+import fr.passerelle.routes.TestCertificates;
+import fr.passerelle.routes.TestPki;
+import fr.passerelle.routes.seal.Credential;
 
 /** Bad configuration stops start-up with a message naming the key at fault. */
 class StartupValidationTest {
@@ -17,14 +24,7 @@ class StartupValidationTest {
     Path data;
 
     private void start(String... overrides) {
-        List<String> args = new ArrayList<>(List.of(
-                "--passerelle.broker.port=" + GatewayTestSupport.freePort(),
-                "--passerelle.broker.data-directory=" + data.resolve("broker"),
-                "--passerelle.store.key-file=" + data.resolve("store.key"),
-                "--spring.datasource.url=jdbc:h2:mem:startup-" + System.nanoTime(),
-                "--server.port=0", "--management.server.port=0", "--passerelle.console.port=0"));
-        args.addAll(List.of(overrides));
-        SpringApplication.run(GatewayApplication.class, args.toArray(String[]::new)).close();
+        GatewayTestSupport.startAndClose(data, overrides);
     }
 
     @Test
@@ -87,6 +87,67 @@ class StartupValidationTest {
     void missingIdentityKeyNamesTheKey() {
         assertThatThrownBy(() -> start("--passerelle.identity.directory=certs-sample/spain-missing"))
                 .hasStackTraceContaining("passerelle.identity.directory");
+    }
+
+    /** Partners would refuse every message we sign: start-up names the folder, the file and the date. */
+    @Test
+    void ourExpiredSigningCertificateNamesTheFile() throws Exception {
+        Path ours = ourFolderWith("sign", TestCertificates.signing("fr", Instant.now().minus(Duration.ofDays(30)),
+                Instant.now().minus(Duration.ofDays(1))));
+        assertThatThrownBy(() -> start("--passerelle.identity.directory=" + ours))
+                .hasStackTraceContaining("passerelle.identity.directory")
+                .hasStackTraceContaining("sign.pem expired on");
+    }
+
+    /** Our TLS server would present a certificate partners cannot check against our CA. */
+    @Test
+    void ourCertificateFromAnotherCaNamesTheFile() throws Exception {
+        Path ours = ourFolderWith("tls", TestCertificates.fromUnknownCa());
+        assertThatThrownBy(() -> start("--passerelle.identity.directory=" + ours))
+                .hasStackTraceContaining("passerelle.identity.directory")
+                .hasStackTraceContaining("tls.pem").hasStackTraceContaining("not issued by a CA of ca.pem");
+    }
+
+    /** Messages encrypted for our certificate could not be opened with the key beside it. */
+    @Test
+    void aKeyThatIsNotOurCertificatesNamesTheFile() throws Exception {
+        Path ours = ourFolderWith("enc", null);
+        Files.copy(TestPki.dir("spain").resolve("enc.key"), ours.resolve("enc.key"),
+                StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> start("--passerelle.identity.directory=" + ours))
+                .hasStackTraceContaining("passerelle.identity.directory")
+                .hasStackTraceContaining("enc.key is not the private key of the certificate in enc.pem");
+    }
+
+    /** A copy of our sample folder, with {@code name.pem} and {@code name.key} replaced when a credential is given. */
+    private Path ourFolderWith(String name, Credential replacement) throws Exception {
+        Path ours = Files.createDirectories(data.resolve("fr"));
+        try (Stream<Path> files = Files.list(TestPki.dir("fr"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, ours.resolve(file.getFileName()));
+            }
+        }
+        if (replacement != null) {
+            Files.writeString(ours.resolve(name + ".pem"), Pem.toPem(replacement.certificate()));
+            Files.writeString(ours.resolve(name + ".key"), Pem.toPem(replacement.key()));
+        }
+        return ours;
+    }
+
+    /** Left to Tomcat, a port out of range fails once everything else has started, naming no key. */
+    @Test
+    void aManagementPortOutOfRangeNamesTheKey() {
+        assertThatThrownBy(() -> start("--management.server.port=70000"))
+                .hasStackTraceContaining("Invalid configuration management.server.port: 70000 is not a port");
+    }
+
+    /** Two servers on one port: one would fail to bind, or health would hide behind the partner endpoint's TLS. */
+    @Test
+    void twoServersOnOnePortNameTheSecondKey() {
+        int port = GatewayTestSupport.freePort();
+        assertThatThrownBy(() -> start("--management.server.port=" + port, "--passerelle.console.port=" + port))
+                .hasStackTraceContaining("Invalid configuration passerelle.console.port: " + port
+                        + " is already management.server.port");
     }
 
     @Test

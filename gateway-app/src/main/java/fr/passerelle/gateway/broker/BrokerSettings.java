@@ -10,9 +10,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What the embedded broker needs: where it listens and stores, which services and partners get queues, and the
- * accounts. Every service, every partner and {@code admin} has a broker account of that name; the gateway has
- * its own account besides, used over the in-VM connection only.
+ * What a Passerelle broker needs, embedded or one of an HA pair: where it listens and stores, which services and
+ * partners get queues, and the accounts. Every service, every partner and {@code admin} has a broker account of that
+ * name; the gateway has its own account besides (over the in-VM connection of the embedded broker, with a password
+ * drawn at start; over TCP to a pair, with a configured one).
  *
  * @param host the address the TCP acceptor listens on; {@value #DEFAULT_HOST} when null
  * @param port the port of the TCP acceptor (usually {@value #DEFAULT_PORT})

@@ -27,8 +27,14 @@ import fr.passerelle.routes.Headers;
  *
  * <p>Durability: STOMP and MQTT QoS 0 messages are non-persistent unless the client asks otherwise, and would
  * vanish with a broker restart. Every queue here is a hand-over point that must survive one.
+ *
+ * <p>Public, with a public constructor, so that a stock Artemis broker can load it as a broker plugin.
  */
-final class SenderStamp implements ActiveMQServerMessagePlugin {
+public final class SenderStamp implements ActiveMQServerMessagePlugin {
+
+    public SenderStamp() {
+        // Stateless: every message is stamped from its session alone.
+    }
 
     /** The message property holding the authenticated sender account. */
     static final String PROPERTY = Headers.BROKER_SENDER_PROPERTY;

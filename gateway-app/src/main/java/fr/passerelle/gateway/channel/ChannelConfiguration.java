@@ -17,6 +17,7 @@ import fr.passerelle.gateway.config.InvalidConfigurationException;
 import fr.passerelle.gateway.config.OurTls;
 import fr.passerelle.gateway.config.PasserelleProperties;
 import fr.passerelle.routes.Parties;
+import fr.passerelle.routes.StageTimings;
 import fr.passerelle.routes.audit.AuditTrail;
 import fr.passerelle.routes.channel.AmqpChannel;
 import fr.passerelle.routes.channel.ChannelHealth;
@@ -61,8 +62,8 @@ class ChannelConfiguration {
 
     @Bean
     DispatchRoutes dispatchRoutes(Parties parties, PartnerChannels channels, ChannelHealth health, AuditTrail audit,
-            MessageStore store, Clock clock) {
-        return new DispatchRoutes(parties, channels.byPartner(), health, audit, store, clock);
+            MessageStore store, Clock clock, StageTimings timings) {
+        return new DispatchRoutes(parties, channels.byPartner(), health, audit, store, clock).withTimings(timings);
     }
 
     @Bean("partnerChannelsHealthIndicator")

@@ -2,6 +2,7 @@ package fr.passerelle.gateway.config;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -9,14 +10,19 @@ import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.IdempotentRepository;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 import fr.passerelle.gateway.broker.BrokerSettings;
 import fr.passerelle.gateway.broker.EmbeddedBroker;
+import fr.passerelle.gateway.broker.ExternalBroker;
+import fr.passerelle.gateway.broker.ManagedQueueDepths;
 import fr.passerelle.routes.ErrorHandling;
 import fr.passerelle.routes.Parties;
+import fr.passerelle.routes.StageTimings;
 import fr.passerelle.routes.audit.AuditTrail;
 import fr.passerelle.routes.inbound.CaseRegistry;
 import fr.passerelle.routes.inbound.InboundRoutes;
@@ -32,8 +38,12 @@ import fr.passerelle.routes.validate.EnvelopeReader;
 import jakarta.jms.ConnectionFactory;
 
 /**
- * The embedded broker, the gateway's own connection to it, and the Camel routes. The gateway connects in-VM
- * with an internal account whose password is drawn at random at every start and never leaves the process.
+ * The broker, the gateway's own connection to it, and the Camel routes.
+ *
+ * <p>Embedded mode (the default): the gateway runs its broker and connects in-VM with an internal account whose
+ * password is drawn at random at every start and never leaves the process. External mode: the gateway connects over
+ * TCP to the brokers of {@code passerelle.broker.url} (a replicated pair, shared by several gateways as competing
+ * consumers) with the configured password of the same account, and asks them for queue depths by management.
  */
 @Configuration(proxyBeanMethods = false)
 class MessagingConfiguration {
@@ -41,30 +51,72 @@ class MessagingConfiguration {
     static final String GATEWAY_USER = BrokerSettings.GATEWAY_USER;
     static final String QUARANTINE = "jms:queue:gateway.quarantine";
 
-    private final String gatewayPassword = randomSecret();
+    /** How long a queue depth question to an external broker may wait for its answer. */
+    static final Duration DEPTH_TIMEOUT = Duration.ofSeconds(2);
 
-    @Bean(initMethod = "start", destroyMethod = "stop")
-    EmbeddedBroker embeddedBroker(PasserelleProperties properties) {
-        PasserelleProperties.Broker broker = properties.broker();
-        List<String> accounts = new ArrayList<>(properties.services());
-        accounts.addAll(properties.partners().keySet());
-        accounts.add("admin");
-        for (String account : accounts) {
-            String password = broker.passwords().get(account);
-            if (password == null || password.isBlank()) {
-                throw new InvalidConfigurationException("passerelle.broker.passwords." + account,
-                        "every service, partner and admin needs a broker password");
+    /** The broker in the gateway's process; any mode other than external, so that a bad mode is reported by name. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnExpression("'${passerelle.broker.mode:embedded}' != 'external'")
+    static class Embedded {
+
+        private final String gatewayPassword = randomSecret();
+
+        @Bean(initMethod = "start", destroyMethod = "stop")
+        EmbeddedBroker embeddedBroker(PasserelleProperties properties) {
+            PasserelleProperties.Broker broker = properties.broker();
+            List<String> accounts = new ArrayList<>(properties.services());
+            accounts.addAll(properties.partners().keySet());
+            accounts.add("admin");
+            for (String account : accounts) {
+                String password = broker.passwords().get(account);
+                if (password == null || password.isBlank()) {
+                    throw new InvalidConfigurationException("passerelle.broker.passwords." + account,
+                            "every service, partner and admin needs a broker password");
+                }
             }
+            return new EmbeddedBroker(new BrokerSettings(broker.host(), broker.port(), broker.dataDirectory(),
+                    properties.services(), List.copyOf(properties.partners().keySet()), broker.passwords(),
+                    GATEWAY_USER, gatewayPassword, broker.maxDeliveryAttempts()));
         }
-        return new EmbeddedBroker(new BrokerSettings(broker.host(), broker.port(), broker.dataDirectory(),
-                properties.services(), List.copyOf(properties.partners().keySet()), broker.passwords(),
-                GATEWAY_USER, gatewayPassword, broker.maxDeliveryAttempts()));
+
+        @Bean(destroyMethod = "destroy")
+        CachingConnectionFactory connectionFactory(EmbeddedBroker broker) {
+            return caching(new ActiveMQConnectionFactory(broker.inVmUrl(), GATEWAY_USER, gatewayPassword));
+        }
     }
 
-    @Bean(destroyMethod = "destroy")
-    CachingConnectionFactory connectionFactory(EmbeddedBroker broker) {
-        ActiveMQConnectionFactory inVm = new ActiveMQConnectionFactory(broker.inVmUrl(), GATEWAY_USER, gatewayPassword);
-        CachingConnectionFactory caching = new CachingConnectionFactory(inVm);
+    /** Brokers outside the gateway's process, usually a replicated pair shared with other gateways. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "passerelle.broker.mode", havingValue = "external")
+    static class External {
+
+        @Bean(destroyMethod = "close")
+        ExternalBroker externalBroker(PasserelleProperties properties) {
+            PasserelleProperties.Broker broker = properties.broker();
+            if (broker.gatewayPassword() == null || broker.gatewayPassword().isBlank()) {
+                throw new InvalidConfigurationException("passerelle.broker.gateway-password", "is needed in external"
+                        + " mode: the password of the gateway's account on the brokers, the same as theirs");
+            }
+            try {
+                return new ExternalBroker(broker.url(), broker.gatewayPassword());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException("passerelle.broker.url", e.getMessage());
+            }
+        }
+
+        @Bean(destroyMethod = "destroy")
+        CachingConnectionFactory connectionFactory(ExternalBroker broker) {
+            return caching(broker.connectionFactory());
+        }
+
+        @Bean(destroyMethod = "close")
+        ManagedQueueDepths managedQueueDepths(ExternalBroker broker) {
+            return new ManagedQueueDepths(broker.connectionFactory(), DEPTH_TIMEOUT);
+        }
+    }
+
+    private static CachingConnectionFactory caching(ConnectionFactory factory) {
+        CachingConnectionFactory caching = new CachingConnectionFactory(factory);
         caching.setSessionCacheSize(10);
         return caching;
     }
@@ -89,8 +141,9 @@ class MessagingConfiguration {
     @Bean
     OutboundRoutes outboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles,
             AuditTrail audit, MessageStore store, Clock clock, PartnerRules rules, ReviewDecisions decisions,
-            CaseRegistry cases) {
-        return new OutboundRoutes(parties, reader, profiles, audit, store, clock, rules, decisions, cases);
+            CaseRegistry cases, StageTimings timings) {
+        return new OutboundRoutes(parties, reader, profiles, audit, store, clock, rules, decisions, cases)
+                .withTimings(timings);
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package fr.passerelle.gateway.config;
 
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,10 @@ import fr.passerelle.routes.seal.PartyDirectory;
 import fr.passerelle.routes.seal.SecurityProfiles;
 import fr.passerelle.routes.validate.EnvelopeReader;
 
-/** Loads our keys and the partners' certificates at start; a missing or bad file names its configuration key. */
+/**
+ * Loads our keys and the partners' certificates at start; a missing or bad file names its configuration key, and so
+ * does one of our current key pairs that cannot serve (see {@link OurCertificates}).
+ */
 @Configuration(proxyBeanMethods = false)
 class PartiesConfiguration {
 
@@ -30,8 +34,13 @@ class PartiesConfiguration {
 
     @Bean
     Parties parties(PasserelleProperties properties, Clock clock, SecurityProfiles profiles) {
-        LocalIdentity identity = load("passerelle.identity.directory",
-                () -> PartyDirectory.identity(properties.identity().id(), properties.identity().directory()));
+        Path ours = properties.identity().directory();
+        LocalIdentity identity = load(OurCertificates.KEY,
+                () -> PartyDirectory.identity(properties.identity().id(), ours));
+        List<X509Certificate> ourCa = load(OurCertificates.KEY,
+                () -> Pem.readCertificates(PartyDirectory.required(ours, "ca.pem")));
+        OurCertificates.check("sign", identity.signing(), ourCa, clock);
+        OurCertificates.check("enc", identity.decryption().get(0), ourCa, clock);
         Map<String, Partner> partners = new LinkedHashMap<>();
         properties.partners().forEach((id, partner) -> {
             if (!id.matches(PasserelleProperties.PARTY_ID)) {
@@ -65,10 +74,12 @@ class PartiesConfiguration {
     }
 
     @Bean
-    OurTls ourTls(PasserelleProperties properties) {
+    OurTls ourTls(PasserelleProperties properties, Clock clock) {
         Path directory = properties.identity().directory();
-        return load("passerelle.identity.directory", () -> new OurTls(PartyDirectory.credential(directory, "tls"),
+        OurTls tls = load(OurCertificates.KEY, () -> new OurTls(PartyDirectory.credential(directory, "tls"),
                 Pem.readCertificates(PartyDirectory.required(directory, "ca.pem"))));
+        OurCertificates.check("tls", tls.credential(), tls.chain(), clock);
+        return tls;
     }
 
     @Bean

@@ -26,12 +26,14 @@ import jakarta.validation.constraints.Pattern;
  * @param services the national services that may send and receive through the gateway
  * @param defaultService the service that receives partner messages addressed to no known service
  * @param maxMessageBytes the largest envelope or sealed message accepted, in bytes
- * @param broker the embedded message broker
+ * @param broker the message broker, embedded or external
  * @param store the message store
  * @param routing how partners' messages are routed to national services
  * @param console the liaison officers' console
  * @param channelDownAfter failed attempts in a row after which a partner's channel shows DOWN in health (it shows
  *     DEGRADED from the first failure)
+ * @param shutdownTimeout on shutdown, how long the web server may take to answer the requests it holds, and then
+ *     the exchanges in flight to finish, before what is left is cut (and delivered again at the next start)
  */
 @Validated
 @ConfigurationProperties("passerelle")
@@ -45,7 +47,8 @@ public record PasserelleProperties(
         @Valid @DefaultValue Store store,
         @Valid @DefaultValue Routing routing,
         @Valid @DefaultValue Console console,
-        @DefaultValue("3") @Min(1) int channelDownAfter) {
+        @DefaultValue("3") @Min(1) int channelDownAfter,
+        @DefaultValue("PT30S") @NotNull Duration shutdownTimeout) {
 
     /** What a party id looks like: the same rule as the envelope schema. */
     public static final String PARTY_ID = "[a-z][a-z0-9-]{1,31}";
@@ -227,25 +230,62 @@ public record PasserelleProperties(
     }
 
     /**
-     * The embedded broker.
+     * The message broker: embedded in the gateway (the default), or an external one (a replicated pair of
+     * {@code broker} commands, see the README's "Scale-out") that several gateways share as competing consumers.
      *
-     * @param host the address the broker's TCP acceptor listens on
+     * @param mode {@code embedded} (the gateway runs its own broker) or {@code external} (it connects to {@code url})
+     * @param host the address the broker's TCP acceptor listens on (the embedded broker, or the {@code broker} command)
      * @param port the port of the TCP acceptor, speaking CORE, AMQP 1.0, STOMP and MQTT
      * @param dataDirectory where the broker journal lives
      * @param maxDeliveryAttempts deliveries of a message the gateway cannot process before it goes to quarantine
-     * @param passwords broker account passwords, by account: every service and partner id, and {@code admin}
+     * @param passwords broker account passwords, by account: every service and partner id, and {@code admin}; needed
+     *     where a broker runs (embedded mode, the {@code broker} command), not by a gateway in external mode
+     * @param url external mode: the brokers to connect to, e.g. {@code (tcp://b1:61616,tcp://b2:61616)?ha=true};
+     *     never with credentials in it
+     * @param gatewayPassword external mode and the {@code broker} command: the password of the gateway's own broker
+     *     account ({@code gateway}), the same on gateways and brokers; give it through the environment
+     * @param ha the {@code broker} command: the other broker of the HA pair and the cluster account
      */
     public record Broker(
+            @DefaultValue("embedded") @Pattern(regexp = "embedded|external") String mode,
             @DefaultValue("127.0.0.1") @NotEmpty String host,
             @DefaultValue("61616") @Min(0) @Max(65535) int port,
             @DefaultValue("data/broker") @NotNull Path dataDirectory,
             @DefaultValue("5") @Min(1) @Max(100) int maxDeliveryAttempts,
-            @NotEmpty Map<String, String> passwords) {
+            @DefaultValue Map<String, String> passwords,
+            String url,
+            String gatewayPassword,
+            @Valid @DefaultValue Ha ha) {
 
         @Override
         public String toString() {
-            return "Broker[host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory
-                    + ", maxDeliveryAttempts=" + maxDeliveryAttempts + ", accounts=" + passwords.keySet() + "]";
+            return "Broker[mode=" + mode + ", host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory
+                    + ", maxDeliveryAttempts=" + maxDeliveryAttempts + ", accounts=" + passwords.keySet() + ", url="
+                    + url + ", gatewayPassword=" + (gatewayPassword == null ? "none" : "(set)") + ", ha=" + ha + "]";
+        }
+    }
+
+    /**
+     * What a broker started by the {@code broker} command needs to form a replicated HA pair with the other one.
+     *
+     * @param peerHost the other broker's host
+     * @param peerPort the other broker's TCP port
+     * @param advertisedHost the host gateways and the other broker reach this one at, when {@code host} is a wildcard
+     * @param clusterUser the account the two brokers use between themselves
+     * @param clusterPassword its password, the same on both brokers; give it through the environment
+     */
+    public record Ha(
+            String peerHost,
+            @DefaultValue("61616") @Min(1) @Max(65535) int peerPort,
+            String advertisedHost,
+            @DefaultValue("passerelle-cluster") @Pattern(regexp = PARTY_ID) String clusterUser,
+            String clusterPassword) {
+
+        @Override
+        public String toString() {
+            return "Ha[peerHost=" + peerHost + ", peerPort=" + peerPort + ", advertisedHost=" + advertisedHost
+                    + ", clusterUser=" + clusterUser + ", clusterPassword="
+                    + (clusterPassword == null ? "none" : "(set)") + "]";
         }
     }
 }

@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import fr.passerelle.gateway.broker.EmbeddedBroker;
+import fr.passerelle.gateway.broker.QueueDepths;
 import fr.passerelle.gateway.config.PasserelleProperties;
 import fr.passerelle.gateway.persistence.JdbcAuditTrail;
 import fr.passerelle.routes.Parties;
@@ -33,7 +34,7 @@ class MetricsConfiguration {
 
     /** {@code passerelle.queue.depth{queue}}: every national, partner, review and quarantine queue. */
     @Bean
-    MeterBinder queueDepths(EmbeddedBroker broker, Parties parties) {
+    MeterBinder queueDepths(QueueDepths broker, Parties parties) {
         List<String> queues = new ArrayList<>();
         for (String service : parties.services()) {
             queues.add("national." + service + ".out");
@@ -89,7 +90,8 @@ class MetricsConfiguration {
         };
     }
 
-    private static double depth(EmbeddedBroker broker, String queue) {
+    /** NaN while the broker cannot be asked (stopping, or an external pair failing over). */
+    private static double depth(QueueDepths broker, String queue) {
         try {
             return broker.messageCount(queue);
         } catch (IllegalStateException e) {

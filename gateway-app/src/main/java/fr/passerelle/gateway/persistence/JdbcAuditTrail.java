@@ -4,7 +4,9 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -21,6 +23,11 @@ import fr.passerelle.routes.audit.AuditTrail;
  * database, form one chain. Every {@code checkpointEvery} records, the latest hash is signed with the gateway's
  * signing key into {@code audit_checkpoint}, in the same transaction. There is no update or delete path: the
  * trail is append-only. A failed write fails the step that asked for it.
+ *
+ * <p>Group commit: records asked for while another thread is writing wait in a queue, and the next writer appends
+ * them all, in the order they were asked for, in one transaction under one lock of the head. Each caller returns
+ * only once its own record is committed, and gets the failure if the transaction holding it failed (then none of
+ * that transaction's records was written), so the trail is exactly what the callers were told.
  */
 public class JdbcAuditTrail implements AuditTrail {
 
@@ -48,24 +55,108 @@ public class JdbcAuditTrail implements AuditTrail {
         this.checkpointEvery = checkpointEvery;
     }
 
+    /** A record asked for and not yet written; {@code done} and {@code failure} are guarded by the queue lock. */
+    private static final class Pending {
+        final Instant at;
+        final String messageId;
+        final String event;
+        final String actor;
+        final String partner;
+        final String details;
+        boolean done;
+        RuntimeException failure;
+
+        Pending(Instant at, String messageId, String event, String actor, String partner, String details) {
+            this.at = at;
+            this.messageId = messageId;
+            this.event = event;
+            this.actor = actor;
+            this.partner = partner;
+            this.details = details;
+        }
+    }
+
+    private final Object queueLock = new Object();
+    private List<Pending> queue = new ArrayList<>();
+    private boolean writing;
+
     @Override
     public void record(String messageId, AuditEvent event, String actor, String partner, String details) {
         String trimmed = details != null && details.length() > MAX_DETAILS ? details.substring(0, MAX_DETAILS) : details;
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Pending pending = new Pending(clock.instant().truncatedTo(ChronoUnit.MILLIS), messageId, event.name(),
+                actor == null ? "unknown" : actor, partner, trimmed);
+        synchronized (queueLock) {
+            queue.add(pending);
+        }
+        boolean interrupted = false;
+        while (true) {
+            List<Pending> batch;
+            synchronized (queueLock) {
+                while (!pending.done && writing) {
+                    try {
+                        queueLock.wait();
+                    } catch (InterruptedException e) {
+                        // The record may be in the batch being written: its outcome is awaited all the same.
+                        interrupted = true;
+                    }
+                }
+                if (pending.done) {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    if (pending.failure != null) {
+                        throw pending.failure;
+                    }
+                    return;
+                }
+                writing = true;
+                batch = queue;
+                queue = new ArrayList<>();
+            }
+            RuntimeException failure = null;
+            try {
+                append(batch);
+            } catch (RuntimeException e) {
+                failure = e;
+            } finally {
+                synchronized (queueLock) {
+                    for (Pending written : batch) {
+                        written.done = true;
+                        written.failure = failure;
+                    }
+                    writing = false;
+                    queueLock.notifyAll();
+                }
+            }
+        }
+    }
+
+    /** Appends {@code batch} to the chain, in its order, in one transaction. */
+    private void append(List<Pending> batch) {
         transaction.executeWithoutResult(status -> {
             Map<String, Object> head = jdbc.queryForMap(
                     "select last_seq, last_hash from audit_head where id = 1 for update");
-            long seq = ((Number) head.get("last_seq")).longValue() + 1;
+            long seq = ((Number) head.get("last_seq")).longValue();
             String previous = (String) head.get("last_hash");
-            AuditChain.Entry entry = new AuditChain.Entry(seq, now, messageId, event.name(),
-                    actor == null ? "unknown" : actor, partner, trimmed);
-            String hash = AuditChain.hash(previous, entry);
-            jdbc.update("insert into audit_record (seq, recorded_at, message_id, event, actor, partner, details,"
-                    + " previous_hash, record_hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    seq, Timestamp.from(now), messageId, entry.event(), entry.actor(), partner, trimmed, previous, hash);
-            jdbc.update("update audit_head set last_seq = ?, last_hash = ? where id = 1", seq, hash);
-            if (seq % checkpointEvery == 0) {
-                writeCheckpoint(seq, hash, now);
+            List<Object[]> rows = new ArrayList<>(batch.size());
+            for (Pending record : batch) {
+                seq++;
+                AuditChain.Entry entry = new AuditChain.Entry(seq, record.at, record.messageId, record.event,
+                        record.actor, record.partner, record.details);
+                String hash = AuditChain.hash(previous, entry);
+                rows.add(new Object[] {seq, Timestamp.from(record.at), record.messageId, record.event, record.actor,
+                    record.partner, record.details, previous, hash});
+                previous = hash;
+            }
+            jdbc.batchUpdate("insert into audit_record (seq, recorded_at, message_id, event, actor, partner, details,"
+                    + " previous_hash, record_hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+            jdbc.update("update audit_head set last_seq = ?, last_hash = ? where id = 1", seq, previous);
+            long first = seq - batch.size() + 1;
+            for (long s = first; s <= seq; s++) {
+                if (s % checkpointEvery == 0) {
+                    Object[] row = rows.get((int) (s - first));
+                    writeCheckpoint(s, (String) row[8], batch.get((int) (s - first)).at);
+                }
             }
         });
     }

@@ -29,6 +29,16 @@ class CommandLineTest {
         return PasserelleMain.commandLine().execute(args);
     }
 
+    /** "serve --key=value": every property reaches Spring, the "--" ones included (picocli sees them as options). */
+    @Test
+    void serveKeepsEveryPropertyArgument() {
+        var parsed = PasserelleMain.commandLine().parseArgs("serve", "--server.port=9443",
+                "--passerelle.broker.port=61617");
+        ServeCommand serve = (ServeCommand) parsed.subcommand().commandSpec().userObject();
+
+        assertThat(serve.arguments()).containsExactly("--server.port=9443", "--passerelle.broker.port=61617");
+    }
+
     /** seal for spain then open as spain (spain's keys as our identity, fr as the partner): the round trip holds. */
     @Test
     void sealThenOpenRoundTrip() throws Exception {

@@ -22,8 +22,8 @@ import fr.passerelle.routes.TestPki;
 
 /**
  * What operators scrape: ofast sends a report for Spain, left in Spain's queue; expects it counted as an outbound
- * message queued for Spain, the queue's depth in the metrics, and the readiness group naming the broker and the
- * database.
+ * message queued for Spain, the queue's depth in the metrics, the time it spent in each outbound stage as a
+ * histogram, and the readiness group naming the broker and the database.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
@@ -58,8 +58,9 @@ class MetricsTest {
         String scrape = "";
         for (long deadline = System.nanoTime() + 30_000_000_000L; System.nanoTime() < deadline; Thread.sleep(200)) {
             scrape = get("/actuator/prometheus");
+            // Counted when queued, inside the broker transaction: the queue shows it once that commits.
             if (value(scrape, "passerelle_messages_total{direction=\"outbound\",outcome=\"queued\",partner=\"spain\"}")
-                    >= 1) {
+                    >= 1 && value(scrape, "passerelle_queue_depth{queue=\"partner.spain.out\"}") >= 1) {
                 break;
             }
         }
@@ -69,6 +70,20 @@ class MetricsTest {
                 .isGreaterThanOrEqualTo(1);
         assertThat(value(scrape, "passerelle_queue_depth{queue=\"partner.spain.out\"}")).isGreaterThanOrEqualTo(1);
         assertThat(value(scrape, "passerelle_queue_depth{queue=\"gateway.quarantine\"}")).isZero();
+        for (String stage : new String[] {"validate", "policy", "seal"}) {
+            assertThat(value(scrape, "passerelle_stage_seconds_count{stage=\"" + stage + "\"}")).as(stage)
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(value(scrape, "passerelle_stage_seconds_sum{stage=\"" + stage + "\"}")).as(stage)
+                    .isPositive();
+            // A histogram: cumulative buckets, the last one (+Inf) holding every message timed.
+            assertThat(value(scrape, "passerelle_stage_seconds_bucket{stage=\"" + stage + "\",le=\"+Inf\"}"))
+                    .as(stage).isEqualTo(value(scrape, "passerelle_stage_seconds_count{stage=\"" + stage + "\"}"));
+            Pattern finiteBuckets = Pattern.compile("^passerelle_stage_seconds_bucket\\{stage=\"" + stage
+                    + "\",le=\"[0-9.]+\"\\} ", Pattern.MULTILINE);
+            assertThat(finiteBuckets.matcher(scrape).results().count()).as(stage).isGreaterThan(10);
+        }
+        // Pull-queue partners only here: dispatch is declared, with no message timed yet.
+        assertThat(value(scrape, "passerelle_stage_seconds_count{stage=\"dispatch\"}")).isZero();
     }
 
     @Test

@@ -175,6 +175,15 @@ public final class StompClient implements AutoCloseable {
         return receive(wait);
     }
 
+    /**
+     * Sends a bare end of line, which STOMP allows between frames: the broker then knows the client is there. It
+     * closes a connection that sent it nothing for its connection TTL (60 s), reading or not.
+     */
+    public void keepAlive() throws IOException {
+        out.write('\n');
+        out.flush();
+    }
+
     /** Says goodbye, waits for the broker's receipt, and closes. */
     public void disconnect() throws IOException {
         try {

@@ -25,6 +25,8 @@ public enum AuditEvent {
     RECEIPT_ISSUED("a signed receipt was returned to the partner"),
     MESSAGE_REFUSED("a message was refused with a reason code"),
     MESSAGE_QUARANTINED("a message was put in quarantine with a reason code"),
+    SLA_BREACHED("an URGENT or IMMEDIATE message was not acknowledged by its partner within its SLA: an alarm was raised"),
+    SLA_CLEARED("a message past its SLA was acknowledged by its partner at last: its alarm was cleared"),
     MESSAGE_PURGED("a stored message was deleted at the end of its retention (its audit records stay)"),
     QUARANTINE_RELEASED("an administrator released a quarantined message after correction: it is processed again"),
     QUARANTINE_DISCARDED("an administrator discarded a quarantined message for good"),

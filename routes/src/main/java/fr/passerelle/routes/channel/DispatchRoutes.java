@@ -15,6 +15,7 @@ import fr.passerelle.routes.GatewayException;
 import fr.passerelle.routes.Headers;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.ReasonCode;
+import fr.passerelle.routes.StageTimings;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
 import fr.passerelle.routes.outbound.OutboundRoutes;
@@ -47,6 +48,7 @@ public final class DispatchRoutes extends RouteBuilder {
     private final MessageStore store;
     private final Clock clock;
     private final RandomGenerator random = RandomGenerator.getDefault();
+    private StageTimings timings = StageTimings.NONE;
 
     public DispatchRoutes(Parties parties, Map<String, PartnerDispatch> dispatch, ChannelHealth health,
             AuditTrail audit, MessageStore store, Clock clock) {
@@ -56,6 +58,12 @@ public final class DispatchRoutes extends RouteBuilder {
         this.audit = audit;
         this.store = store;
         this.clock = clock;
+    }
+
+    /** Where the time each attempt to hand a message to its channel takes is reported; none by default. */
+    public DispatchRoutes withTimings(StageTimings stageTimings) {
+        this.timings = stageTimings;
+        return this;
     }
 
     @Override
@@ -97,9 +105,11 @@ public final class DispatchRoutes extends RouteBuilder {
         Instant queuedAt = queuedAt(exchange);
         for (int attempt = 1;; attempt++) {
             Delivery delivery;
+            long started = System.nanoTime();
             try {
                 delivery = how.channel().deliver(outgoing);
             } catch (ChannelException failure) {
+                timings.record(StageTimings.Stage.DISPATCH, System.nanoTime() - started);
                 health.failed(partner, failure.getMessage());
                 Duration age = Duration.between(queuedAt, clock.instant());
                 if (how.retry().exhausted(attempt, age)) {
@@ -115,6 +125,7 @@ public final class DispatchRoutes extends RouteBuilder {
                 pause(wait, exchange.getContext());
                 continue;
             }
+            timings.record(StageTimings.Stage.DISPATCH, System.nanoTime() - started);
             health.succeeded(partner);
             delivered(outgoing, copy, delivery);
             return;

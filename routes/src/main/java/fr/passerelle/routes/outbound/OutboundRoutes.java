@@ -17,6 +17,8 @@ import fr.passerelle.routes.GatewayException;
 import fr.passerelle.routes.Headers;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.ReasonCode;
+import fr.passerelle.routes.StageTimings;
+import fr.passerelle.routes.StageTimings.Stage;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
 import fr.passerelle.routes.format.Formats;
@@ -56,6 +58,13 @@ public final class OutboundRoutes extends RouteBuilder {
      */
     public static final String NATIONAL_OUT = "jms:queue:national.{{service}}.out?transacted=true"
             + "&lazyCreateTransactionManager=false&exposeListenerSession=true";
+    /**
+     * Consumers of each national queue taking every message. Several, because each one spends most of a message
+     * waiting (the broker's journal write at commit, the database): together they keep the processors busy, and
+     * the broker writes their commits together. The national queue promises no order between messages, only
+     * priority, which the urgent lane keeps.
+     */
+    public static final int CONSUMERS = 4;
     /** The endpoint option of the consumers that take URGENT and IMMEDIATE messages only (JMS priority 7 and up). */
     public static final String URGENT_LANE = "&selector=RAW(JMSPriority >= 7)";
     /** Where a partner's sealed messages are queued. */
@@ -88,6 +97,7 @@ public final class OutboundRoutes extends RouteBuilder {
 
     private static final String HOLD = "passerelleHold";
     private static final String REMOVALS = "passerelleRemovals";
+    private static final String POLICY_STARTED = "passerellePolicyStarted";
 
     private final Parties parties;
     private final EnvelopeReader reader;
@@ -100,6 +110,7 @@ public final class OutboundRoutes extends RouteBuilder {
     private final CaseRegistry cases;
     private final ReleasePolicy releasePolicy = new ReleasePolicy();
     private final Redaction redaction = new Redaction();
+    private StageTimings timings = StageTimings.NONE;
 
     public OutboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, AuditTrail audit,
             MessageStore store, Clock clock) {
@@ -125,22 +136,29 @@ public final class OutboundRoutes extends RouteBuilder {
         this.clock = clock;
     }
 
+    /** Where the time each message spends validating, in policy and sealing is reported; none by default. */
+    public OutboundRoutes withTimings(StageTimings stageTimings) {
+        this.timings = stageTimings;
+        return this;
+    }
+
     @Override
     public void configure() {
         routeTemplate("national-outbound")
                 .templateParameter("service")
                 .templateParameter("lane", "")
-                .from(NATIONAL_OUT + "{{lane}}")
+                .templateParameter("consumers", "1")
+                .from(NATIONAL_OUT + "&concurrentConsumers={{consumers}}{{lane}}")
                 .routeConfigurationId(ErrorHandling.ID)
                 .setProperty(Headers.SERVICE, constant("{{service}}"))
                 .process(OutboundRoutes::readBrokerUser)
                 .to("direct:outbound");
 
-        // Two consumers per service: one takes everything in priority order, the other only URGENT and
-        // IMMEDIATE messages, so that these never wait for a ROUTINE message being processed.
+        // Two routes per service: one whose CONSUMERS take everything in priority order, the other only URGENT
+        // and IMMEDIATE messages, so that these never wait for ROUTINE messages being processed.
         for (String service : parties.services()) {
             templatedRoute("national-outbound").routeId("outbound-" + service + "-receive")
-                    .parameter("service", service);
+                    .parameter("service", service).parameter("consumers", Integer.toString(CONSUMERS));
             templatedRoute("national-outbound").routeId("outbound-" + service + "-urgent")
                     .parameter("service", service).parameter("lane", URGENT_LANE);
         }
@@ -157,7 +175,7 @@ public final class OutboundRoutes extends RouteBuilder {
                     .toD(ErrorHandling.NOTICE_URI).id("outbound-held-notice")
                     .stop()
                 .end()
-                .process(this::seal).id("outbound-seal")
+                .process(this::timedSeal).id("outbound-seal")
                 .split(exchangeProperty(Headers.SEALED))
                     .process(OutboundRoutes::prepareDelivery)
                     .toD(PARTNER_OUT).id("outbound-deliver")
@@ -215,7 +233,13 @@ public final class OutboundRoutes extends RouteBuilder {
 
     private void validate(Exchange exchange) {
         byte[] body = exchange.getIn().getBody(byte[].class);
-        Envelope envelope = reader.read(body);
+        long started = System.nanoTime();
+        Envelope envelope;
+        try {
+            envelope = reader.read(body);
+        } finally {
+            timings.record(Stage.VALIDATE, System.nanoTime() - started);
+        }
         exchange.setProperty(Headers.ENVELOPE, envelope);
         exchange.getIn().setHeader(Headers.MESSAGE_ID, envelope.getMessageId());
         audit.record(envelope.getMessageId(), AuditEvent.OUTBOUND_RECEIVED, envelope.getSender(), null,
@@ -223,7 +247,26 @@ public final class OutboundRoutes extends RouteBuilder {
                         + body.length + " bytes, " + envelope.getMessageType());
     }
 
+    /** The policy stage is the sender check and the release policy; a refusal by either ends it. */
     private void checkSender(Exchange exchange) {
+        exchange.setProperty(POLICY_STARTED, System.nanoTime());
+        try {
+            checkSenderNow(exchange);
+        } catch (RuntimeException refused) {
+            policyDone(exchange);
+            throw refused;
+        }
+    }
+
+    private void policyDone(Exchange exchange) {
+        Long started = exchange.getProperty(POLICY_STARTED, Long.class);
+        if (started != null) {
+            exchange.removeProperty(POLICY_STARTED);
+            timings.record(Stage.POLICY, System.nanoTime() - started);
+        }
+    }
+
+    private void checkSenderNow(Exchange exchange) {
         Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
         if (envelope.getExpiresAt() != null
                 && envelope.getExpiresAt().toGregorianCalendar().toInstant().isBefore(clock.instant())) {
@@ -251,6 +294,14 @@ public final class OutboundRoutes extends RouteBuilder {
      * supervisor already approved it.
      */
     private void release(Exchange exchange) {
+        try {
+            releaseNow(exchange);
+        } finally {
+            policyDone(exchange);
+        }
+    }
+
+    private void releaseNow(Exchange exchange) {
         Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
         String service = exchange.getProperty(Headers.SERVICE, String.class);
         Map<String, Set<BodyPart>> removals = new LinkedHashMap<>();
@@ -315,6 +366,16 @@ public final class OutboundRoutes extends RouteBuilder {
                     "recipient '" + id + "' is not a configured partner")));
         }
         return recipients;
+    }
+
+    /** The seal stage: redaction, format, sealing and the stored copy, for every recipient. */
+    private void timedSeal(Exchange exchange) {
+        long started = System.nanoTime();
+        try {
+            seal(exchange);
+        } finally {
+            timings.record(Stage.SEAL, System.nanoTime() - started);
+        }
     }
 
     /**

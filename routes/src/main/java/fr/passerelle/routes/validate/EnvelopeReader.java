@@ -3,6 +3,7 @@ package fr.passerelle.routes.validate;
 import java.io.IOException;
 
 import javax.xml.transform.dom.DOMSource;
+import javax.xml.validation.Validator;
 
 import org.w3c.dom.Document;
 import org.xml.sax.SAXException;
@@ -21,6 +22,13 @@ import jakarta.xml.bind.JAXBException;
  * envelope XSD, then JAXB binding of the already-parsed tree.
  */
 public final class EnvelopeReader {
+
+    /**
+     * One hardened validator per thread: a validator is not thread-safe but can validate one document after
+     * another, and the compiled schema it comes from is shared.
+     */
+    private static final ThreadLocal<Validator> VALIDATORS =
+            ThreadLocal.withInitial(() -> Schemas.newValidator(Schemas.envelopeSchema()));
 
     private final int maxBytes;
 
@@ -56,7 +64,7 @@ public final class EnvelopeReader {
 
     private static void validate(Document document) {
         try {
-            Schemas.newValidator(Schemas.envelopeSchema()).validate(new DOMSource(document));
+            VALIDATORS.get().validate(new DOMSource(document));
         } catch (SAXException e) {
             throw new GatewayException(ReasonCode.SCHEMA_INVALID, e.getMessage());
         } catch (IOException e) {

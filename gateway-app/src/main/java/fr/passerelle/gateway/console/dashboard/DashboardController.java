@@ -12,7 +12,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
-import fr.passerelle.gateway.broker.EmbeddedBroker;
+import fr.passerelle.gateway.broker.QueueDepths;
 import fr.passerelle.gateway.config.PasserelleProperties;
 import fr.passerelle.gateway.console.DeskScope;
 import fr.passerelle.gateway.console.partners.CertificateExpiries;
@@ -36,13 +36,13 @@ class DashboardController {
     private final PasserelleProperties properties;
     private final TrafficCounts traffic;
     private final QuarantineCount quarantine;
-    private final EmbeddedBroker broker;
+    private final QueueDepths broker;
     private final ReviewService review;
     private final CertificateExpiries certificates;
     private final Clock clock;
 
     DashboardController(PasserelleProperties properties, TrafficCounts traffic, QuarantineCount quarantine,
-            EmbeddedBroker broker, ReviewService review, CertificateExpiries certificates, Clock clock) {
+            QueueDepths broker, ReviewService review, CertificateExpiries certificates, Clock clock) {
         this.properties = properties;
         this.traffic = traffic;
         this.quarantine = quarantine;

@@ -6,6 +6,7 @@ import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
 
 import fr.passerelle.gateway.broker.EmbeddedBroker;
+import fr.passerelle.gateway.broker.QueueDepths;
 import fr.passerelle.gateway.console.DeskScope;
 import fr.passerelle.routes.Headers;
 import jakarta.jms.ConnectionFactory;
@@ -18,10 +19,10 @@ import jakarta.jms.ConnectionFactory;
 @Component
 class QuarantineCount {
 
-    private final EmbeddedBroker broker;
+    private final QueueDepths broker;
     private final JmsTemplate jms;
 
-    QuarantineCount(EmbeddedBroker broker, ConnectionFactory connectionFactory) {
+    QuarantineCount(QueueDepths broker, ConnectionFactory connectionFactory) {
         this.broker = broker;
         this.jms = new JmsTemplate(connectionFactory);
     }

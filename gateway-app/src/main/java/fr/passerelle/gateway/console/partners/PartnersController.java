@@ -9,7 +9,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
-import fr.passerelle.gateway.broker.EmbeddedBroker;
+import fr.passerelle.gateway.broker.QueueDepths;
 import fr.passerelle.gateway.config.PasserelleProperties;
 import fr.passerelle.gateway.console.DeskScope;
 import fr.passerelle.routes.channel.ChannelHealth;
@@ -42,11 +42,11 @@ class PartnersController {
 
     private final PasserelleProperties properties;
     private final ChannelHealth health;
-    private final EmbeddedBroker broker;
+    private final QueueDepths broker;
     private final PartnerActivity activity;
     private final CertificateExpiries certificates;
 
-    PartnersController(PasserelleProperties properties, ChannelHealth health, EmbeddedBroker broker,
+    PartnersController(PasserelleProperties properties, ChannelHealth health, QueueDepths broker,
             PartnerActivity activity, CertificateExpiries certificates) {
         this.properties = properties;
         this.health = health;

@@ -1,0 +1,127 @@
+package fr.passerelle.gateway.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import javax.sql.DataSource;
+
+import fr.passerelle.gateway.bench.Benchmark;
+import fr.passerelle.gateway.bench.BenchGateway;
+import fr.passerelle.gateway.config.PasserelleProperties;
+import fr.passerelle.gateway.persistence.AuditVerifier;
+import fr.passerelle.pki.Pem;
+import fr.passerelle.routes.seal.PartnerTrust;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures, in one run on this machine, the plain broker's persistent forwarding rate, the cryptography alone,
+ * and the whole outbound flow seen from outside, and prints them with their ratios.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmark the outbound flow of a gateway on the embedded defaults and the",
+            "sample deployment, in a throw-away folder on free ports (never ./data/).",
+            "Prints, all measured in this run:",
+            "- the plain broker's persistent forwarding rate (STOMP in, transacted",
+            "  JMS forwarding between two queues, STOMP out);",
+            "- a sealing loop (spain's profile) on one thread and on every core;",
+            "- the pipeline's throughput, STOMP national.ofast.out to partner.spain.out;",
+            "- its latency p50/p99/max at a steady --rate; and the ratios.",
+            "Run it from the repository root. Example: bench --messages 5000 --size 4096"})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--messages", defaultValue = "2000", paramLabel = "N",
+            description = "Messages per measured run. Default: ${DEFAULT-VALUE}.")
+    int messages;
+
+    @Option(names = "--size", defaultValue = "4096", paramLabel = "BYTES",
+            description = "Size of each envelope, padded with free text. Default: ${DEFAULT-VALUE}.")
+    int size;
+
+    @Option(names = "--rate", defaultValue = "500", paramLabel = "R",
+            description = "Messages per second of the latency run. Default: ${DEFAULT-VALUE}.")
+    double rate;
+
+    @Option(names = "--warmup", defaultValue = "500", paramLabel = "N",
+            description = "Messages sent before each measured run, not counted. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Override
+    public Integer call() {
+        return Cli.guarded(() -> {
+            Benchmark.Settings settings = new Benchmark.Settings(messages, size, rate, warmup);
+            Path data = Files.createTempDirectory("passerelle-bench-");
+            try {
+                run(settings, data);
+            } finally {
+                delete(data);
+            }
+        });
+    }
+
+    private void run(Benchmark.Settings settings, Path data) throws Exception {
+        System.out.printf(Locale.ROOT, "Passerelle benchmark: %d messages of %d bytes per run, %d to warm up,"
+                + " latency at %.0f msg/s%n", messages, size, warmup, rate);
+        System.out.println("machine: " + machine());
+        System.out.println("data folder (deleted at the end): " + data);
+        progress("starting the gateway (embedded broker and H2, sample deployment)");
+        try (BenchGateway gateway = BenchGateway.start(data.resolve("gateway"), freePort())) {
+            Benchmark.Report report = new Benchmark(settings, gateway, BenchCommand::progress)
+                    .run(data.resolve("plain-broker"), freePort());
+            progress("checking the audit chain of the run");
+            PasserelleProperties properties = gateway.bean(PasserelleProperties.class);
+            AuditVerifier.Result audit = new AuditVerifier(gateway.bean(DataSource.class), PartnerTrust.of(
+                    Pem.readCertificates(properties.identity().directory().resolve("ca.pem")))).verify();
+            System.out.println();
+            System.out.print(report.text());
+            System.out.println("audit chain:        " + (audit.intact() ? "intact, " + audit.records() + " records"
+                    : "BROKEN at record " + audit.brokenSeq() + ": " + audit.problem()));
+            if (!audit.intact()) {
+                throw new Cli.Failure();
+            }
+        }
+    }
+
+    private static void progress(String step) {
+        System.out.println("... " + step);
+    }
+
+    /** Cores, CPU, JVM and OS: what the figures depend on. */
+    static String machine() {
+        String cpu = "";
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            cpu = lines.filter(line -> line.startsWith("model name")).findFirst()
+                    .map(line -> " (" + line.substring(line.indexOf(':') + 1).strip() + ")").orElse("");
+        } catch (IOException | UncheckedIOException e) {
+            // Not Linux: the core count says enough.
+        }
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.availableProcessors() + " cores" + cpu + ", " + System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
+                + System.getProperty("os.version") + " " + System.getProperty("os.arch") + ", max heap "
+                + runtime.maxMemory() / (1024 * 1024) + " MiB, JVM options "
+                + ManagementFactory.getRuntimeMXBean().getInputArguments();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void delete(Path folder) throws IOException {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

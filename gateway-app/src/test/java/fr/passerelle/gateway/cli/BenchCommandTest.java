@@ -1,0 +1,80 @@
+package fr.passerelle.gateway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import fr.passerelle.gateway.PasserelleMain;
+
+/**
+ * {@code bench} with 50 messages: expects exit 0 and a report with every figure measured (the plain broker, the
+ * sealing loop on one thread and on every core, the pipeline, its latency, the ratios), each above zero, p50 ≤ p99 ≤
+ * max, the audit chain of the run intact, and nothing written to ./data/; and a size out of reach refused by
+ * name. No figure is compared with a target: timings depend on the machine.
+ */
+class BenchCommandTest {
+
+    @RegisterExtension
+    final CapturedStandardError err = new CapturedStandardError();
+
+    private static final String NUMBER = "([0-9]+(?:\\.[0-9]+)?)";
+
+    @Test
+    void reportsEveryFigureOfOneRun() {
+        boolean dataBefore = Files.exists(Path.of("data"));
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int status;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            status = PasserelleMain.commandLine().execute("bench", "--messages", "50", "--warmup", "10",
+                    "--rate", "100", "--size", "2048");
+        } finally {
+            System.setOut(original);
+        }
+        String report = captured.toString(StandardCharsets.UTF_8);
+        original.println(report);
+
+        assertThat(status).as(report + err.text()).isZero();
+        assertThat(report).contains("machine: ").contains("cores").contains("... pipeline:");
+        assertThat(figure(report, "plain broker: +" + NUMBER + " msg/s")).isPositive();
+        assertThat(figure(report, "sealing, 1 thread: +" + NUMBER + " msg/s")).isPositive();
+        assertThat(figure(report, "sealing, [0-9]+ threads: +" + NUMBER + " msg/s")).isPositive();
+        assertThat(figure(report, "pipeline: +" + NUMBER + " msg/s")).isPositive();
+        double p50 = figure(report, "latency: +p50 " + NUMBER + " ms");
+        double p99 = figure(report, "latency: .*p99 " + NUMBER + " ms");
+        double max = figure(report, "latency: .*max " + NUMBER + " ms");
+        assertThat(p50).isPositive().isLessThanOrEqualTo(p99);
+        assertThat(p99).isLessThanOrEqualTo(max);
+        assertThat(report).contains("50 messages at 100 msg/s");
+        assertThat(figure(report, "pipeline / broker: +" + NUMBER)).isPositive();
+        assertThat(figure(report, "pipeline / sealing: +" + NUMBER)).isPositive();
+        assertThat(figure(report, "stages, mean: +validate " + NUMBER + " ms")).isPositive();
+        assertThat(report).containsPattern("audit chain: +intact, [0-9]+ records");
+        assertThat(Files.exists(Path.of("data"))).as("./data created by the bench").isEqualTo(dataBefore);
+    }
+
+    /** A size the envelope cannot have: refused by name before anything starts. */
+    @Test
+    void refusesASizeOutOfReachBeforeStarting() {
+        int status = PasserelleMain.commandLine().execute("bench", "--size", "100000");
+
+        assertThat(status).isEqualTo(1);
+        assertThat(err.text()).contains("--size must be between").contains("not 100000");
+    }
+
+    private static double figure(String report, String pattern) {
+        Matcher matcher = Pattern.compile("^" + pattern, Pattern.MULTILINE).matcher(report);
+        assertThat(matcher.find()).as("a line matching " + pattern + " in\n" + report).isTrue();
+        return Double.parseDouble(matcher.group(1));
+    }
+}

@@ -1,0 +1,500 @@
+package fr.passerelle.gateway.sla;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+
+import fr.passerelle.gateway.persistence.Databases;
+import fr.passerelle.gateway.store.JdbcMessageStore;
+import fr.passerelle.gateway.store.StorageKey;
+import fr.passerelle.pki.Pem;
+import fr.passerelle.routes.RecordingAudit;
+import fr.passerelle.routes.TestPki;
+import fr.passerelle.routes.audit.AuditEvent;
+import fr.passerelle.routes.store.MessageStore;
+import fr.passerelle.routes.store.MessageStore.Direction;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * The SLA watch on H2 and PostgreSQL, with a clock the tests move: what raises an alarm, once, what clears it,
+ * what never raises one, and the webhook. Spain is a pull-queue partner (its queue is a stand-in here), Morocco a
+ * push partner (its channel records the delivery).
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SlaWatchTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    private static final Set<String> PULL = Set.of("spain");
+
+    @TempDir
+    Path keys;
+
+    @AfterAll
+    static void dropSchemas() {
+        Databases.dropCreatedSchemas();
+    }
+
+    /** A clock the test moves. */
+    static final class MovingClock extends Clock {
+
+        private volatile Instant now = T0;
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    /** Spain's queue: the messageIds still in it; it may also fail to answer. */
+    static final class FakeQueues implements PartnerQueues {
+
+        final Set<String> waiting = new HashSet<>();
+        volatile boolean down;
+
+        @Override
+        public Set<String> stillWaiting(String partner, Collection<String> messageIds) {
+            if (down) {
+                throw new IllegalStateException("broker not answering");
+            }
+            Set<String> found = new HashSet<>(messageIds);
+            found.retainAll(waiting);
+            return found;
+        }
+    }
+
+    private final MovingClock clock = new MovingClock();
+    private final FakeQueues queues = new FakeQueues();
+    private final RecordingAudit audit = new RecordingAudit();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    private static SlaProperties settings(URI webhook) {
+        return new SlaProperties(Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofSeconds(15),
+                new SlaProperties.Webhook(webhook, Duration.ofSeconds(2), null, null)).check();
+    }
+
+    private SlaWatch watch(DataSource dataSource, URI webhook) {
+        SlaProperties settings = settings(webhook);
+        SlaWatch watch = new SlaWatch(settings, new SlaBreaches(new JdbcTemplate(dataSource)), queues, PULL,
+                webhook == null ? null : new SlaWebhook(settings.webhook()), audit, registry, clock);
+        watch.bindTo(List.of("spain", "morocco"));
+        return watch;
+    }
+
+    private JdbcMessageStore store(DataSource dataSource) throws IOException {
+        return new JdbcMessageStore(new JdbcTemplate(dataSource), StorageKey.load(keys.resolve("store.key"), true),
+                clock);
+    }
+
+    private static void sent(JdbcMessageStore store, String messageId, String partner, String priority) {
+        store.store(Direction.OUTBOUND, messageId, partner, new MessageStore.Summary("ALERT", priority,
+                "RESTRICTED", null, "ofast"), new byte[] {1}, "<Envelope/>".getBytes(StandardCharsets.UTF_8), null,
+                "arrival-" + messageId);
+    }
+
+    private double breaches(String partner, String priority) {
+        return registry.get("passerelle.sla.breaches").tag("partner", partner).tag("priority", priority).counter()
+                .count();
+    }
+
+    private double openGauge() {
+        return registry.get("passerelle.sla.open.breaches").gauge().value();
+    }
+
+    private static int rows(DataSource dataSource) {
+        return new JdbcTemplate(dataSource).queryForObject("select count(*) from sla_breach", Integer.class);
+    }
+
+    /**
+     * Stores an IMMEDIATE message for Morocco; checks just before its 5 minutes are up, then just after. Expects
+     * nothing the first time, then one alarm: log line, audit event, counter and gauge.
+     */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void anImmediateMessageRaisesAnAlarmOnceDue(Databases database, CapturedOutput output) throws Exception {
+        DataSource dataSource = database.fresh();
+        sent(store(dataSource), "m-immediate", "morocco", "IMMEDIATE");
+        SlaWatch watch = watch(dataSource, null);
+
+        clock.advance(Duration.ofMinutes(5).minusSeconds(1));
+        watch.check();
+        assertThat(audit.entries()).isEmpty();
+        assertThat(rows(dataSource)).isZero();
+
+        clock.advance(Duration.ofSeconds(16));
+        watch.check();
+        assertThat(audit.entries()).singleElement().satisfies(entry -> {
+            assertThat(entry.event()).isEqualTo(AuditEvent.SLA_BREACHED);
+            assertThat(entry.messageId()).isEqualTo("m-immediate");
+            assertThat(entry.partner()).isEqualTo("morocco");
+            assertThat(entry.details()).contains("IMMEDIATE not acknowledged within PT5M (waited PT5M15S)");
+        });
+        assertThat(output.getOut()).contains("SLA_BREACH messageId=m-immediate partner=morocco priority=IMMEDIATE"
+                + " storedAt=2026-11-27T10:00:00Z deadline=2026-11-27T10:05:00Z waited=PT5M15S");
+        assertThat(breaches("morocco", "IMMEDIATE")).isEqualTo(1);
+        assertThat(breaches("spain", "IMMEDIATE")).isZero();
+        assertThat(openGauge()).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(15));
+        watch.check();
+        assertThat(audit.entries()).hasSize(1);
+        assertThat(breaches("morocco", "IMMEDIATE")).isEqualTo(1);
+    }
+
+    /** An URGENT message has 30 minutes, a ROUTINE one no SLA at all. */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void urgentWaitsLongerAndRoutineNeverRaises(Databases database) throws Exception {
+        DataSource dataSource = database.fresh();
+        JdbcMessageStore store = store(dataSource);
+        sent(store, "m-urgent", "morocco", "URGENT");
+        sent(store, "m-routine", "morocco", "ROUTINE");
+        SlaWatch watch = watch(dataSource, null);
+
+        clock.advance(Duration.ofMinutes(29));
+        watch.check();
+        assertThat(audit.entries()).isEmpty();
+
+        clock.advance(Duration.ofHours(5));
+        watch.check();
+        assertThat(audit.entries()).singleElement().satisfies(entry -> {
+            assertThat(entry.messageId()).isEqualTo("m-urgent");
+            assertThat(entry.details()).startsWith("URGENT not acknowledged within PT30M");
+        });
+        assertThat(breaches("morocco", "URGENT")).isEqualTo(1);
+    }
+
+    /**
+     * Two gateway instances on one database check at the same moment, twice; expects one breach row, one audit
+     * event and one count between them.
+     */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void twoInstancesRaiseEachBreachOnce(Databases database) throws Exception {
+        DataSource dataSource = database.fresh();
+        sent(store(dataSource), "m-shared", "morocco", "IMMEDIATE");
+        SimpleMeterRegistry otherRegistry = new SimpleMeterRegistry();
+        SlaProperties settings = settings(null);
+        SlaWatch first = watch(dataSource, null);
+        SlaWatch second = new SlaWatch(settings, new SlaBreaches(new JdbcTemplate(dataSource)), queues, PULL, null,
+                audit, otherRegistry, clock);
+        second.bindTo(List.of("spain", "morocco"));
+        clock.advance(Duration.ofMinutes(6));
+
+        Thread other = new Thread(second::check);
+        other.start();
+        first.check();
+        other.join();
+        first.check();
+        second.check();
+
+        assertThat(rows(dataSource)).isEqualTo(1);
+        assertThat(audit.events()).containsExactly(AuditEvent.SLA_BREACHED);
+        assertThat(breaches("morocco", "IMMEDIATE") + otherRegistry.get("passerelle.sla.breaches")
+                .tag("partner", "morocco").tag("priority", "IMMEDIATE").counter().count()).isEqualTo(1);
+        assertThat(first.openBreaches()).isEqualTo(1);
+        assertThat(second.openBreaches()).isEqualTo(1);
+    }
+
+    /** Morocco's channel delivers the message after the alarm; expects the alarm cleared once, audited and logged. */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void aDeliveryAfterTheAlarmClearsIt(Databases database, CapturedOutput output) throws Exception {
+        DataSource dataSource = database.fresh();
+        JdbcMessageStore store = store(dataSource);
+        sent(store, "m-late", "morocco", "IMMEDIATE");
+        SlaWatch watch = watch(dataSource, null);
+        clock.advance(Duration.ofMinutes(6));
+        watch.check();
+        assertThat(openGauge()).isEqualTo(1);
+
+        store.delivered("m-late", "morocco", null, clock.instant().plusSeconds(3));
+        clock.advance(Duration.ofSeconds(15));
+        watch.check();
+        watch.check();
+
+        assertThat(audit.events()).containsExactly(AuditEvent.SLA_BREACHED, AuditEvent.SLA_CLEARED);
+        assertThat(audit.entries().get(1).details()).isEqualTo(
+                "IMMEDIATE acknowledged after PT6M3S (deadline 2026-11-27T10:05:00Z)");
+        assertThat(output.getOut()).contains("SLA_CLEARED messageId=m-late partner=morocco priority=IMMEDIATE");
+        assertThat(openGauge()).isZero();
+        assertThat(new JdbcTemplate(dataSource).queryForObject("select count(*) from sla_breach"
+                + " where cleared_at is not null", Integer.class)).isEqualTo(1);
+    }
+
+    /** Morocco's channel took the message in time: no alarm, ever. */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void aPushPartnerThatTookTheMessageInTimeRaisesNothing(Databases database) throws Exception {
+        DataSource dataSource = database.fresh();
+        JdbcMessageStore store = store(dataSource);
+        sent(store, "m-on-time", "morocco", "IMMEDIATE");
+        store.delivered("m-on-time", "morocco", null, clock.instant().plusSeconds(2));
+        SlaWatch watch = watch(dataSource, null);
+
+        clock.advance(Duration.ofHours(1));
+        watch.check();
+
+        assertThat(audit.entries()).isEmpty();
+        assertThat(rows(dataSource)).isZero();
+        assertThat(openGauge()).isZero();
+    }
+
+    /**
+     * Spain took one of two IMMEDIATE messages from its queue; the other is still there. Expects the taken one
+     * recorded as delivered without an alarm, the other one alarmed; once Spain takes it too, cleared and recorded.
+     */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void aPullPartnerAcknowledgesByTakingTheMessageFromItsQueue(Databases database) throws Exception {
+        DataSource dataSource = database.fresh();
+        JdbcMessageStore store = store(dataSource);
+        sent(store, "m-taken", "spain", "IMMEDIATE");
+        sent(store, "m-left", "spain", "IMMEDIATE");
+        queues.waiting.add("m-left");
+        SlaWatch watch = watch(dataSource, null);
+
+        clock.advance(Duration.ofMinutes(6));
+        watch.check();
+
+        assertThat(store.copy(Direction.OUTBOUND, "m-taken", "spain")).hasValueSatisfying(
+                copy -> assertThat(copy.deliveredAt()).isEqualTo(clock.instant()));
+        assertThat(store.copy(Direction.OUTBOUND, "m-left", "spain")).hasValueSatisfying(
+                copy -> assertThat(copy.deliveredAt()).isNull());
+        assertThat(audit.entries()).singleElement().satisfies(entry -> {
+            assertThat(entry.event()).isEqualTo(AuditEvent.SLA_BREACHED);
+            assertThat(entry.messageId()).isEqualTo("m-left");
+        });
+
+        queues.waiting.remove("m-left");
+        clock.advance(Duration.ofSeconds(15));
+        watch.check();
+
+        assertThat(audit.events()).containsExactly(AuditEvent.SLA_BREACHED, AuditEvent.SLA_CLEARED);
+        assertThat(store.copy(Direction.OUTBOUND, "m-left", "spain")).hasValueSatisfying(
+                copy -> assertThat(copy.deliveredAt()).isEqualTo(clock.instant()));
+        assertThat(openGauge()).isZero();
+    }
+
+    /**
+     * The broker does not answer when Spain's message falls due: the alarm is raised all the same (silence would be
+     * the harm), and cleared once the broker answers and the message is found taken.
+     */
+    @Test
+    void whenThePartnerQueueCannotBeAskedTheAlarmIsRaisedAndClearsLater() throws Exception {
+        DataSource dataSource = Databases.H2.fresh();
+        sent(store(dataSource), "m-unknown", "spain", "IMMEDIATE");
+        SlaWatch watch = watch(dataSource, null);
+        queues.down = true;
+
+        clock.advance(Duration.ofMinutes(6));
+        watch.check();
+        assertThat(audit.events()).containsExactly(AuditEvent.SLA_BREACHED);
+
+        queues.down = false;
+        clock.advance(Duration.ofSeconds(15));
+        watch.check();
+        assertThat(audit.events()).containsExactly(AuditEvent.SLA_BREACHED, AuditEvent.SLA_CLEARED);
+    }
+
+    /**
+     * A webhook on loopback receives the alarm as JSON with fixed fields and no content; two instances post it
+     * once between them.
+     */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void theWebhookReceivesEachAlarmOnceAsJson(Databases database) throws Exception {
+        DataSource dataSource = database.fresh();
+        sent(store(dataSource), "m-hook", "morocco", "IMMEDIATE");
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer server = webhook(received, 204);
+        try {
+            URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/sla");
+            SlaWatch first = watch(dataSource, url);
+            SlaWatch second = watch(dataSource, url);
+            clock.advance(Duration.ofMinutes(5).plusSeconds(10));
+
+            first.check();
+            second.check();
+            first.check();
+
+            assertThat(received).singleElement().satisfies(body -> {
+                JsonNode json = new ObjectMapper().readTree(body);
+                assertThat(json.get("event").asText()).isEqualTo("SLA_BREACHED");
+                assertThat(json.get("messageId").asText()).isEqualTo("m-hook");
+                assertThat(json.get("partner").asText()).isEqualTo("morocco");
+                assertThat(json.get("priority").asText()).isEqualTo("IMMEDIATE");
+                assertThat(json.get("storedAt").asText()).isEqualTo("2026-11-27T10:00:00Z");
+                assertThat(json.get("deadline").asText()).isEqualTo("2026-11-27T10:05:00Z");
+                assertThat(json.get("waited").asText()).isEqualTo("PT5M10S");
+                assertThat(json.size()).isEqualTo(7);
+            });
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * The webhook is down when the alarm is raised: the failure is logged, the rest of the alarm stands, and the
+     * next check posts it once the webhook is back.
+     */
+    @Test
+    void aWebhookThatIsDownIsLoggedAndTriedAgain(CapturedOutput output) throws Exception {
+        DataSource dataSource = Databases.H2.fresh();
+        sent(store(dataSource), "m-retry", "morocco", "IMMEDIATE");
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer server = webhook(received, 503);
+        try {
+            URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/sla");
+            SlaWatch watch = watch(dataSource, url);
+            clock.advance(Duration.ofMinutes(6));
+
+            watch.check();
+            assertThat(received).hasSize(1);
+            assertThat(output.getOut()).contains("SLA webhook: the alarm for messageId=m-retry partner=morocco was"
+                    + " not accepted, posted again at the next check: http://127.0.0.1:"
+                    + server.getAddress().getPort() + "/hooks/sla answered 503");
+            assertThat(audit.events()).containsExactly(AuditEvent.SLA_BREACHED);
+            assertThat(openGauge()).isEqualTo(1);
+            server.stop(0);
+
+            clock.advance(Duration.ofSeconds(15));
+            watch.check();
+            assertThat(output.getOut()).contains("did not answer");
+
+            server = webhook(received, 200, server.getAddress().getPort());
+            clock.advance(Duration.ofSeconds(15));
+            watch.check();
+            watch.check();
+            assertThat(received).hasSize(2);
+            assertThat(new JdbcTemplate(dataSource).queryForObject("select count(*) from sla_breach"
+                    + " where notified_at is not null", Integer.class)).isEqualTo(1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * An https webhook whose certificate comes from fr's sample CA: trusted when {@code webhook.ca} names that CA,
+     * refused when it names another one (Spain's), so the alarm is not posted to a server that cannot prove who
+     * it is. There is no setting that trusts every certificate.
+     */
+    @Test
+    void anHttpsWebhookIsTrustedThroughItsConfiguredCaOnly(CapturedOutput output) throws Exception {
+        DataSource dataSource = Databases.H2.fresh();
+        sent(store(dataSource), "m-tls", "morocco", "IMMEDIATE");
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(serverTls("fr")));
+        server.createContext("/hooks/sla", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            URI url = URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/hooks/sla");
+            clock.advance(Duration.ofMinutes(6));
+
+            watchWithCa(dataSource, url, TestPki.dir("spain").resolve("ca.pem")).check();
+            assertThat(received).isEmpty();
+            assertThat(output.getOut()).contains("SLA webhook: the alarm for messageId=m-tls partner=morocco was not"
+                    + " accepted").contains("did not answer: javax.net.ssl.SSLHandshakeException: PKIX path building"
+                    + " failed");
+
+            clock.advance(Duration.ofSeconds(15));
+            watchWithCa(dataSource, url, TestPki.dir("fr").resolve("ca.pem")).check();
+            assertThat(received).singleElement().satisfies(body -> assertThat(body).contains("\"m-tls\""));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private SlaWatch watchWithCa(DataSource dataSource, URI url, Path ca) {
+        SlaProperties settings = new SlaProperties(Duration.ofMinutes(5), Duration.ofMinutes(30),
+                Duration.ofSeconds(15), new SlaProperties.Webhook(url, Duration.ofSeconds(5), ca, "sample-token"))
+                .check();
+        return new SlaWatch(settings, new SlaBreaches(new JdbcTemplate(dataSource)), queues, PULL,
+                new SlaWebhook(settings.webhook()), audit, registry, clock);
+    }
+
+    /** A TLS server context with this sample party's TLS key and certificate. */
+    private static SSLContext serverTls(String party) throws Exception {
+        Path directory = TestPki.dir(party);
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        char[] password = "in-memory".toCharArray();
+        keys.setKeyEntry("tls", Pem.readPrivateKey(directory.resolve("tls.key")), password, new Certificate[] {
+                Pem.readCertificate(directory.resolve("tls.pem")), Pem.readCertificate(directory.resolve("ca.pem"))});
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(keys, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(factory.getKeyManagers(), null, null);
+        return context;
+    }
+
+    private static HttpServer webhook(List<String> received, int status) throws IOException {
+        return webhook(received, status, 0);
+    }
+
+    /** A webhook on loopback that records every body it receives and answers with this status. */
+    private static HttpServer webhook(List<String> received, int status, int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server.createContext("/hooks/sla", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+}
