@@ -14,4 +14,16 @@ public interface QueueDepths {
      * @throws IllegalStateException if the broker cannot be asked now (stopped, or failing over)
      */
     long messageCount(String queue);
+
+    /**
+     * The depth of {@code queue}, or null while the broker cannot be asked (an external broker failing over):
+     * for pages, which then show the figure as unknown instead of failing whole.
+     */
+    static Long ifKnown(QueueDepths depths, String queue) {
+        try {
+            return depths.messageCount(queue);
+        } catch (IllegalStateException e) {
+            return null;
+        }
+    }
 }

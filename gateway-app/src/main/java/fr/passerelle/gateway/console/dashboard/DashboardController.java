@@ -30,7 +30,7 @@ class DashboardController {
     static final Duration TRAFFIC_WINDOW = Duration.ofHours(24);
 
     /** One partner queue's depth. */
-    record Backlog(String partner, String queue, long messages) {
+    record Backlog(String partner, String queue, Long messages) {
     }
 
     private final PasserelleProperties properties;
@@ -68,7 +68,7 @@ class DashboardController {
                 .mapToLong(partner -> figures.getOrDefault(partner, TrafficCounts.Traffic.NONE).total()).sum());
         model.addAttribute("backlogs", partners.stream().map(partner -> {
             String queue = "partner." + partner + ".out";
-            return new Backlog(partner, queue, broker.messageCount(queue));
+            return new Backlog(partner, queue, QueueDepths.ifKnown(broker, queue));
         }).toList());
         model.addAttribute("awaitingReview", review.pending().stream().filter(held -> concerns(held, scope)).count());
         model.addAttribute("quarantined", quarantine.count(scope));

@@ -2,6 +2,7 @@ package fr.passerelle.gateway.console.dashboard;
 
 import java.util.stream.Collectors;
 
+import org.springframework.jms.JmsException;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
 
@@ -27,24 +28,30 @@ class QuarantineCount {
         this.jms = new JmsTemplate(connectionFactory);
     }
 
-    long count(DeskScope scope) {
+    /** How many; null while the broker cannot be asked (an external broker failing over). */
+    Long count(DeskScope scope) {
         if (scope.all()) {
-            return broker.messageCount(EmbeddedBroker.QUARANTINE);
+            return QueueDepths.ifKnown(broker, EmbeddedBroker.QUARANTINE);
         }
         if (scope.partners().isEmpty()) {
-            return 0;
+            return 0L;
         }
         // The broker applies the selector: only the desk's messages come back to be counted.
         String selector = Headers.PARTNER + " in (" + scope.partners().stream()
                 .map(partner -> "'" + partner.replace("'", "''") + "'").sorted().collect(Collectors.joining(", "))
                 + ")";
-        Long count = jms.browseSelected(EmbeddedBroker.QUARANTINE, selector, (session, browser) -> {
-            long seen = 0;
-            for (var messages = browser.getEnumeration(); messages.hasMoreElements(); messages.nextElement()) {
-                seen++;
-            }
-            return seen;
-        });
-        return count == null ? 0 : count;
+        Long count;
+        try {
+            count = jms.browseSelected(EmbeddedBroker.QUARANTINE, selector, (session, browser) -> {
+                long seen = 0;
+                for (var messages = browser.getEnumeration(); messages.hasMoreElements(); messages.nextElement()) {
+                    seen++;
+                }
+                return seen;
+            });
+        } catch (JmsException e) {
+            return null;
+        }
+        return count == null ? 0L : count;
     }
 }

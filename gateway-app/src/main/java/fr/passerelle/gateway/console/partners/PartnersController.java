@@ -32,7 +32,7 @@ class PartnersController {
      * @param waiting messages on its queue {@code partner.<p>.out}, not yet taken or delivered
      */
     record Partner(String id, String channelType, String channel, String profile, String format,
-            ChannelHealth.State health, String queue, long waiting, Instant lastDelivery, Instant lastReceived,
+            ChannelHealth.State health, String queue, Long waiting, Instant lastDelivery, Instant lastReceived,
             List<CertificateExpiries.Expiry> certificates) {
 
         public boolean pullQueue() {
@@ -71,7 +71,7 @@ class PartnersController {
             String queue = "partner." + id + ".out";
             PartnerActivity.Activity exchanges = last.getOrDefault(id, PartnerActivity.Activity.NONE);
             return new Partner(id, type, describe(type, state, queue), configured.profile(), configured.format(),
-                    state, queue, broker.messageCount(queue), exchanges.lastDelivery(), exchanges.lastReceived(),
+                    state, queue, QueueDepths.ifKnown(broker, queue), exchanges.lastDelivery(), exchanges.lastReceived(),
                     watched.stream().filter(expiry -> expiry.party().equals(id)).toList());
         }).toList());
         model.addAttribute("warnDays", certificates.warnDays());

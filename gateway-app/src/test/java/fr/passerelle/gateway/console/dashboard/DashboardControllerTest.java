@@ -139,6 +139,18 @@ class DashboardControllerTest {
         verify(broker, never()).messageCount("partner.morocco.out");
     }
 
+    /** Shows the backlog and the quarantine as unknown, not an error page, while an external broker fails over. */
+    @Test
+    void aBrokerThatCannotBeAskedLeavesItsFiguresUnknown() throws Exception {
+        when(broker.messageCount(anyString())).thenThrow(new IllegalStateException("failing over"));
+        when(quarantine.count(new DeskScope(true, Set.of()))).thenReturn(null);
+
+        String page = page(ConsoleWebTests.supervisor());
+
+        assertThat(card(page, "quarantine-card")).contains(">unknown<");
+        assertThat(page).contains("<td>unknown</td>").contains("<td>31</td>");
+    }
+
     /** Shows a supervisor every desk, with the links to review and quarantine. */
     @Test
     void aSupervisorSeesEveryDesk() throws Exception {

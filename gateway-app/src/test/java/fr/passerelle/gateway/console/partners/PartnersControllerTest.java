@@ -119,6 +119,16 @@ class PartnersControllerTest {
         }
     }
 
+    /** Shows a queue depth as unknown, not an error page, while an external broker fails over. */
+    @Test
+    void aBrokerThatCannotBeAskedLeavesTheDepthUnknown() throws Exception {
+        when(broker.messageCount(anyString())).thenThrow(new IllegalStateException("failing over"));
+
+        String page = page(ConsoleWebTests.officer("spain"));
+
+        assertThat(page).contains("<span class=\"prominent\">unknown</span> messages");
+    }
+
     /** Shows officer-spain Spain alone: nothing of Morocco's channel, queue, activity or certificates. */
     @Test
     void anOfficerSeesTheirDeskOnly() throws Exception {
