@@ -2,10 +2,8 @@ package fr.passerelle.gateway.sla;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.CookieManager;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,6 +37,7 @@ import com.sun.net.httpserver.HttpServer;
 import fr.passerelle.gateway.GatewayTestSupport;
 import fr.passerelle.gateway.console.ConsoleServer;
 import fr.passerelle.gateway.testing.AmqpClient;
+import fr.passerelle.gateway.testing.ConsoleBrowser;
 import fr.passerelle.routes.TestPki;
 import jakarta.jms.Message;
 
@@ -85,6 +84,8 @@ class SlaAlarmOnTheGatewayTest {
     @Autowired
     ConsoleServer console;
 
+    private final ConsoleBrowser browser = new ConsoleBrowser(() -> console.port());
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -114,21 +115,21 @@ class SlaAlarmOnTheGatewayTest {
         assertThat(posted.get("priority").asText()).isEqualTo("IMMEDIATE");
         assertThat(HOOKED.get(0)).doesNotContain("<Envelope").doesNotContain("FICTIONAL");
 
-        HttpClient supervisor = login("supervisor");
-        String dashboard = get(supervisor, "/");
+        HttpClient supervisor = browser.login("supervisor");
+        String dashboard = browser.get(supervisor, "/");
         assertThat(dashboard).contains("<p class=\"sla-banner\" role=\"alert\">")
                 .contains("<strong>1</strong> URGENT/IMMEDIATE\n      message not acknowledged in time");
         assertThat(dashboard.substring(dashboard.indexOf("id=\"sla-card\""))).startsWith("id=\"sla-card\">\n"
                 + "        <h3>SLA breaches</h3>\n        <p class=\"value bad\">1</p>");
-        assertThat(get(supervisor, "/sla")).contains(messageId);
-        assertThat(get(login("officer-morocco"), "/")).doesNotContain("sla-banner");
+        assertThat(browser.get(supervisor, "/sla")).contains(messageId);
+        assertThat(browser.get(browser.login("officer-morocco"), "/")).doesNotContain("sla-banner");
 
         Message taken = new AmqpClient(brokerPort).receive("spain", "partner.spain.out", null, 10_000);
         assertThat(taken.getStringProperty("PasserelleMessageId")).isEqualTo(messageId);
 
         within(Duration.ofSeconds(30), () -> audited(messageId, "SLA_CLEARED"), () -> trail(messageId).toString());
         assertThat(output.getOut()).contains("SLA_CLEARED messageId=" + messageId + " partner=spain");
-        assertThat(get(supervisor, "/")).doesNotContain("sla-banner");
+        assertThat(browser.get(supervisor, "/")).doesNotContain("sla-banner");
         assertThat(jdbc.queryForObject("select count(*) from message_store where message_id = ? and partner = 'spain'"
                 + " and delivered_at is not null", Integer.class, messageId)).isEqualTo(1);
         within(Duration.ofSeconds(10), () -> value(get(URI.create("http://127.0.0.1:" + managementPort
@@ -166,40 +167,5 @@ class SlaAlarmOnTheGatewayTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private URI url(String path) {
-        return URI.create("http://127.0.0.1:" + console.port() + path);
-    }
-
-    private String get(HttpClient client, String path) throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(url(path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path).isEqualTo(200);
-        return response.body();
-    }
-
-    /** A browser logged in through the form with the sample password. */
-    private HttpClient login(String user) throws Exception {
-        HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-        String form = get(client, "/login");
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(url("/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("username=" + enc(user) + "&password="
-                        + enc("sample-" + user) + "&_csrf=" + enc(csrf(form)))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.headers().firstValue("Location")).as("logged in as " + user).hasValueSatisfying(
-                location -> assertThat(location).endsWith("/"));
-        return client;
-    }
-
-    private static String csrf(String page) {
-        Matcher token = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
-        assertThat(token.find()).as("CSRF token on the page").isTrue();
-        return token.group(1);
-    }
-
-    private static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

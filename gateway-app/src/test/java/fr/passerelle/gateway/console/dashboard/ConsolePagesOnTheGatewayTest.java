@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
-import java.net.CookieManager;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,8 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import fr.passerelle.gateway.GatewayTestSupport;
 import fr.passerelle.gateway.broker.EmbeddedBroker;
 import fr.passerelle.gateway.console.ConsoleServer;
+import fr.passerelle.gateway.testing.ConsoleBrowser;
 import fr.passerelle.gateway.console.DeskScope;
 import fr.passerelle.gateway.persistence.JdbcAuditTrail;
 import fr.passerelle.routes.Headers;
@@ -53,6 +49,8 @@ class ConsolePagesOnTheGatewayTest {
 
     @Autowired
     ConsoleServer console;
+
+    private final ConsoleBrowser browser = new ConsoleBrowser(() -> console.port());
 
     @Autowired
     MessageStore store;
@@ -114,19 +112,19 @@ class ConsolePagesOnTheGatewayTest {
         assertThatThrownBy(() -> broker.messageCount("partner.nowhere.out"))
                 .isInstanceOf(IllegalArgumentException.class);
 
-        String officer = get(login("officer-spain"), "/");
+        String officer = browser.get(browser.login("officer-spain"), "/");
         assertThat(officer).doesNotContain("morocco")
                 .contains("<th scope=\"row\">spain</th>\n          <td>1</td>\n          <td>1</td>")
                 .contains("<td><code>partner.spain.out</code></td>\n          <td>2</td>");
         assertThat(officer.substring(officer.indexOf("id=\"quarantine-card\""))).startsWith(
                 "id=\"quarantine-card\">\n        <h3>In quarantine</h3>\n        <p class=\"value\">2</p>");
 
-        String supervisor = get(login("supervisor"), "/");
+        String supervisor = browser.get(browser.login("supervisor"), "/");
         assertThat(supervisor).contains("<th scope=\"row\">morocco</th>\n          <td>3</td>\n          <td>0</td>");
         assertThat(supervisor.substring(supervisor.indexOf("id=\"quarantine-card\""))).startsWith(
                 "id=\"quarantine-card\">\n        <h3>In quarantine</h3>\n        <p class=\"value\">4</p>");
 
-        String partners = get(login("officer-spain"), "/partners");
+        String partners = browser.get(browser.login("officer-spain"), "/partners");
         assertThat(partners).contains("<h2 id=\"partner-spain-heading\">spain</h2>").doesNotContain("morocco")
                 .contains("<span class=\"prominent\">2</span>");
     }
@@ -145,25 +143,25 @@ class ConsolePagesOnTheGatewayTest {
         trail.checkpoint();
         long head = jdbc.queryForObject("select max(seq) from audit_record", Long.class);
 
-        HttpClient auditor = login("auditor");
-        String found = get(auditor, "/audit?actor=" + actor);
+        HttpClient auditor = browser.login("auditor");
+        String found = browser.get(auditor, "/audit?actor=" + actor);
         assertThat(found).containsSubsequence("third &lt;b&gt;bold&lt;/b&gt;", "second", "first")
                 .contains("Last signed checkpoint: record\n      <strong>" + head + "</strong>")
                 .doesNotContain("Older records");
-        assertThat(get(auditor, "/audit?messageId=" + messageId + "&event=OUTBOUND_QUEUED"))
+        assertThat(browser.get(auditor, "/audit?messageId=" + messageId + "&event=OUTBOUND_QUEUED"))
                 .contains(">second</td>").doesNotContain(">first</td>");
 
-        HttpResponse<String> verified = auditor.send(HttpRequest.newBuilder(url("/audit/verify"))
+        HttpResponse<String> verified = auditor.send(HttpRequest.newBuilder(browser.url("/audit/verify"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + enc(csrf(found)))).build(),
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + ConsoleBrowser.enc(ConsoleBrowser.csrf(found)))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(verified.statusCode()).isEqualTo(302);
         assertThat(verified.headers().firstValue("Location")).hasValueSatisfying(
                 location -> assertThat(location).endsWith("/audit"));
-        assertThat(get(auditor, "/audit")).contains("<span class=\"badge good\">intact</span>")
+        assertThat(browser.get(auditor, "/audit")).contains("<span class=\"badge good\">intact</span>")
                 .containsPattern("All <span>\\d+</span> records and their signed checkpoints verify.");
 
-        HttpResponse<String> officer = login("officer-spain").send(HttpRequest.newBuilder(url("/audit")).build(),
+        HttpResponse<String> officer = browser.login("officer-spain").send(HttpRequest.newBuilder(browser.url("/audit")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(officer.statusCode()).isEqualTo(403);
     }
@@ -173,40 +171,5 @@ class ConsolePagesOnTheGatewayTest {
         store.store(direction, messageId, partner, MessageStore.Summary.ofType("INTEL_REPORT"), new byte[] {1},
                 "<Envelope/>".getBytes(StandardCharsets.UTF_8), null, null);
         return messageId;
-    }
-
-    private URI url(String path) {
-        return URI.create("http://127.0.0.1:" + console.port() + path);
-    }
-
-    private String get(HttpClient client, String path) throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(url(path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path).isEqualTo(200);
-        return response.body();
-    }
-
-    /** A browser logged in through the form with the sample password. */
-    private HttpClient login(String user) throws Exception {
-        HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-        String form = get(client, "/login");
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(url("/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("username=" + enc(user) + "&password="
-                        + enc("sample-" + user) + "&_csrf=" + enc(csrf(form)))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.headers().firstValue("Location")).as("logged in as " + user).hasValueSatisfying(
-                location -> assertThat(location).endsWith("/"));
-        return client;
-    }
-
-    private static String csrf(String page) {
-        Matcher token = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
-        assertThat(token.find()).as("CSRF token on the page").isTrue();
-        return token.group(1);
-    }
-
-    private static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }
