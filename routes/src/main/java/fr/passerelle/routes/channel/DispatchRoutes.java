@@ -105,11 +105,9 @@ public final class DispatchRoutes extends RouteBuilder {
         Instant queuedAt = queuedAt(exchange);
         for (int attempt = 1;; attempt++) {
             Delivery delivery;
-            long started = System.nanoTime();
             try {
-                delivery = how.channel().deliver(outgoing);
+                delivery = timedDelivery(how.channel(), outgoing);
             } catch (ChannelException failure) {
-                timings.record(StageTimings.Stage.DISPATCH, System.nanoTime() - started);
                 health.failed(partner, failure.getMessage());
                 Duration age = Duration.between(queuedAt, clock.instant());
                 if (how.retry().exhausted(attempt, age)) {
@@ -125,10 +123,19 @@ public final class DispatchRoutes extends RouteBuilder {
                 pause(wait, exchange.getContext());
                 continue;
             }
-            timings.record(StageTimings.Stage.DISPATCH, System.nanoTime() - started);
             health.succeeded(partner);
             delivered(outgoing, copy, delivery);
             return;
+        }
+    }
+
+    /** One attempt through the channel, timed whether it succeeds or fails; the wait between retries is not. */
+    private Delivery timedDelivery(PartnerChannel channel, Outgoing outgoing) {
+        long started = System.nanoTime();
+        try {
+            return channel.deliver(outgoing);
+        } finally {
+            timings.record(StageTimings.Stage.DISPATCH, System.nanoTime() - started);
         }
     }
 
