@@ -45,7 +45,7 @@ class MetricsTest {
     }
 
     private static double value(String scrape, String series) {
-        Matcher matcher = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.E+]+)$", Pattern.MULTILINE)
+        Matcher matcher = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.E+-]+)$", Pattern.MULTILINE)
                 .matcher(scrape);
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : -1;
     }
