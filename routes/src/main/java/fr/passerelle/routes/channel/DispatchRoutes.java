@@ -29,7 +29,8 @@ import fr.passerelle.routes.store.MessageStore;
  * <p>A message is consumed in a local broker transaction and acknowledged only once its channel took it and the
  * store recorded the delivery; a crash in between makes the broker deliver it again, and the store says it was
  * already delivered. Failed attempts are tried again in place, with the partner's back-off, so that the queue
- * keeps its priority order; once the attempts or the age are exhausted, the message goes to quarantine with
+ * keeps its priority order, and when a channel comes back its URGENT and IMMEDIATE messages are tried first
+ * ({@link RetryTurns}); once the attempts or the age are exhausted, the message goes to quarantine with
  * {@link ReasonCode#DELIVERY_FAILED} and its sender is told.
  */
 public final class DispatchRoutes extends RouteBuilder {
@@ -48,6 +49,7 @@ public final class DispatchRoutes extends RouteBuilder {
     private final MessageStore store;
     private final Clock clock;
     private final RandomGenerator random = RandomGenerator.getDefault();
+    private final RetryTurns turns = new RetryTurns(OutboundRoutes.URGENT_PRIORITY);
     private StageTimings timings = StageTimings.NONE;
 
     public DispatchRoutes(Parties parties, Map<String, PartnerDispatch> dispatch, ChannelHealth health,
@@ -103,29 +105,51 @@ public final class DispatchRoutes extends RouteBuilder {
         Outgoing outgoing = new Outgoing(messageId, partner, parties.partner(partner).orElseThrow().profile(),
                 exchange.getIn().getBody(byte[].class), exchange.getIn().getHeader("JMSPriority", 4, Integer.class));
         Instant queuedAt = queuedAt(exchange);
-        for (int attempt = 1;; attempt++) {
-            Delivery delivery;
-            try {
-                delivery = timedDelivery(how.channel(), outgoing);
-            } catch (ChannelException failure) {
-                health.failed(partner, failure.getMessage());
-                Duration age = Duration.between(queuedAt, clock.instant());
-                if (how.retry().exhausted(attempt, age)) {
-                    audit.record(messageId, AuditEvent.DELIVERY_ATTEMPT_FAILED, "gateway", partner,
-                            "attempt " + attempt + ": " + failure.getMessage() + "; no more attempts");
-                    throw new GatewayException(ReasonCode.DELIVERY_FAILED, attempt + " attempts over "
-                            + age.withNanos(0) + " through " + how.channel().describe() + "; last: "
-                            + failure.getMessage());
+        boolean urgent = turns.urgent(outgoing.priority());
+        boolean retrying = false;
+        try {
+            for (int attempt = 1;; attempt++) {
+                if (attempt > 1 && !urgent) {
+                    turns.awaitTurn(partner, () -> stopping(exchange.getContext()));
                 }
-                Duration wait = how.retry().delay(attempt, random);
-                audit.record(messageId, AuditEvent.DELIVERY_ATTEMPT_FAILED, "gateway", partner,
-                        "attempt " + attempt + ": " + failure.getMessage() + "; next in " + wait.toMillis() + " ms");
-                pause(wait, exchange.getContext());
-                continue;
+                Delivery delivery;
+                try {
+                    delivery = timedDelivery(how.channel(), outgoing);
+                } catch (ChannelException failure) {
+                    if (retrying) {
+                        turns.attempted(partner);
+                    }
+                    health.failed(partner, failure.getMessage());
+                    Duration age = Duration.between(queuedAt, clock.instant());
+                    if (how.retry().exhausted(attempt, age)) {
+                        audit.record(messageId, AuditEvent.DELIVERY_ATTEMPT_FAILED, "gateway", partner,
+                                "attempt " + attempt + ": " + failure.getMessage() + "; no more attempts");
+                        throw new GatewayException(ReasonCode.DELIVERY_FAILED, attempt + " attempts over "
+                                + age.withNanos(0) + " through " + how.channel().describe() + "; last: "
+                                + failure.getMessage());
+                    }
+                    if (urgent && !retrying) {
+                        turns.retrying(partner);
+                        retrying = true;
+                    }
+                    Duration wait = how.retry().delay(attempt, random);
+                    audit.record(messageId, AuditEvent.DELIVERY_ATTEMPT_FAILED, "gateway", partner,
+                            "attempt " + attempt + ": " + failure.getMessage() + "; next in " + wait.toMillis()
+                            + " ms");
+                    pause(wait, exchange.getContext());
+                    continue;
+                }
+                if (retrying) {
+                    turns.attempted(partner);
+                }
+                health.succeeded(partner);
+                delivered(outgoing, copy, delivery);
+                return;
             }
-            health.succeeded(partner);
-            delivered(outgoing, copy, delivery);
-            return;
+        } finally {
+            if (retrying) {
+                turns.done(partner);
+            }
         }
     }
 
@@ -165,7 +189,7 @@ public final class DispatchRoutes extends RouteBuilder {
         long end = System.nanoTime() + wait.toNanos();
         try {
             for (long left = wait.toNanos(); left > 0; left = end - System.nanoTime()) {
-                if (context.isStopping() || context.isStopped()) {
+                if (stopping(context)) {
                     throw new ChannelException("the gateway is stopping; the message stays in its queue");
                 }
                 Thread.sleep(Math.min(PAUSE_SLICE.toMillis(), Math.max(1, left / 1_000_000)));
@@ -174,5 +198,9 @@ public final class DispatchRoutes extends RouteBuilder {
             Thread.currentThread().interrupt();
             throw new ChannelException("interrupted while waiting for the next attempt", e);
         }
+    }
+
+    private static boolean stopping(CamelContext context) {
+        return context.isStopping() || context.isStopped();
     }
 }

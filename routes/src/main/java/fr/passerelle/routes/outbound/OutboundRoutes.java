@@ -65,8 +65,10 @@ public final class OutboundRoutes extends RouteBuilder {
      * priority, which the urgent lane keeps.
      */
     public static final int CONSUMERS = 4;
-    /** The endpoint option of the consumers that take URGENT and IMMEDIATE messages only (JMS priority 7 and up). */
-    public static final String URGENT_LANE = "&selector=RAW(JMSPriority >= 7)";
+    /** The JMS priority of an URGENT message; IMMEDIATE is above it, ROUTINE below. */
+    public static final int URGENT_PRIORITY = 7;
+    /** The endpoint option of the consumers that take URGENT and IMMEDIATE messages only. */
+    public static final String URGENT_LANE = "&selector=RAW(JMSPriority >= " + URGENT_PRIORITY + ")";
     /** Where a partner's sealed messages are queued. */
     public static final String PARTNER_OUT = "jms:queue:partner.${exchangeProperty.passerelleTargetPartner}.out"
             + "?preserveMessageQos=true";
@@ -464,7 +466,7 @@ public final class OutboundRoutes extends RouteBuilder {
     static int jmsPriority(Priority priority) {
         return switch (priority == null ? Priority.ROUTINE : priority) {
             case IMMEDIATE -> 9;
-            case URGENT -> 7;
+            case URGENT -> URGENT_PRIORITY;
             case ROUTINE -> 4;
         };
     }

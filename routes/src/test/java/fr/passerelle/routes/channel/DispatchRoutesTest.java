@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -37,6 +38,13 @@ class DispatchRoutesTest extends CamelTestSupport {
     private static final RetryPolicy QUICK = new RetryPolicy(Duration.ofMillis(1), 2.0, Duration.ofMillis(20), 0.2, 4,
             Duration.ofHours(1));
 
+    /** Waits that grow to a second, without jitter, so that a test knows how long a message will wait next. */
+    private static final RetryPolicy PATIENT = new RetryPolicy(Duration.ofMillis(1), 2.0, Duration.ofSeconds(1), 0.0,
+            10_000, Duration.ofHours(1));
+
+    /** Consumers that look for the end of the test every 50 ms instead of every second. */
+    private static final String QUICK_STOP = "?pollTimeout=50";
+
     private static final MessageStore.Summary ALERT = MessageStore.Summary.ofType("ALERT");
     private static final MessageStore.Summary INTEL_REPORT = MessageStore.Summary.ofType("INTEL_REPORT");
 
@@ -45,13 +53,15 @@ class DispatchRoutesTest extends CamelTestSupport {
     private final ChannelHealth health = new ChannelHealth(3, Clock.systemUTC());
     private final ScriptedChannel spain = new ScriptedChannel("spain");
     private final ScriptedChannel morocco = new ScriptedChannel("morocco");
+    private final ScriptedChannel europol = new ScriptedChannel("europol");
 
     @Override
     protected RoutesBuilder[] createRouteBuilders() {
         return new RoutesBuilder[] {
             new ErrorHandling(audit, "mock:quarantine", "mock:notice"),
             new DispatchRoutes(TestParties.sample(), Map.of("spain", new PartnerDispatch(spain, QUICK),
-                    "morocco", new PartnerDispatch(morocco, QUICK)), health, audit, store, Clock.systemUTC())
+                    "morocco", new PartnerDispatch(morocco, QUICK), "europol", new PartnerDispatch(europol, PATIENT)),
+                    health, audit, store, Clock.systemUTC())
         };
     }
 
@@ -61,11 +71,11 @@ class DispatchRoutesTest extends CamelTestSupport {
     }
 
     private void start() throws Exception {
-        for (String partner : List.of("spain", "morocco")) {
+        for (String partner : List.of("spain", "morocco", "europol")) {
             AdviceWith.adviceWith(context, "partner-" + partner + "-dispatch",
-                    route -> route.replaceFromWith("seda:partner-" + partner));
+                    route -> route.replaceFromWith("seda:partner-" + partner + QUICK_STOP));
             AdviceWith.adviceWith(context, "partner-" + partner + "-dispatch-urgent",
-                    route -> route.replaceFromWith("seda:partner-" + partner + "-urgent"));
+                    route -> route.replaceFromWith("seda:partner-" + partner + "-urgent" + QUICK_STOP));
         }
         context.start();
     }
@@ -211,6 +221,77 @@ class DispatchRoutesTest extends CamelTestSupport {
         assertThat(spain.sent).isEmpty();
         release.countDown();
         assertThat(spain.sent.poll(5, TimeUnit.SECONDS).messageId()).isEqualTo("held");
+    }
+
+    /**
+     * Europol's channel is down. An IMMEDIATE message has failed so often that it next waits a second; a ROUTINE
+     * message fails once, and the channel comes back at that moment. The ROUTINE one, whose own next wait is a
+     * millisecond, lets the IMMEDIATE one go first.
+     */
+    @Test
+    void aChannelThatComesBackGetsItsUrgentMessagesFirst() throws Exception {
+        start();
+        AtomicBoolean down = new AtomicBoolean(true);
+        europol.script(m -> {
+            if (down.get()) {
+                if (m.messageId().equals("routine")) {
+                    down.set(false);
+                }
+                throw new ChannelException("connection refused");
+            }
+            return Delivery.withoutReceipt("taken");
+        });
+        offer("europol-urgent", "immediate", 9);
+        // After its eleventh failure, the IMMEDIATE message waits a whole second before its next attempt.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (failures("immediate") < 11 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(failures("immediate")).isEqualTo(11);
+
+        offer("europol", "routine", 4);
+
+        assertThat(europol.sent.poll(10, TimeUnit.SECONDS).messageId()).isEqualTo("immediate");
+        assertThat(europol.sent.poll(10, TimeUnit.SECONDS).messageId()).isEqualTo("routine");
+        assertThat(failures("routine")).isEqualTo(1);
+        assertThat(health.states().get("europol").status()).isEqualTo(ChannelHealth.Status.UP);
+    }
+
+    /** The IMMEDIATE message of the test above waits behind nothing: a ROUTINE one failing does not slow it. */
+    @Test
+    void anUrgentMessageNeverWaitsForARoutineOne() throws Exception {
+        start();
+        AtomicInteger routineCalls = new AtomicInteger();
+        europol.script(m -> {
+            if (m.messageId().equals("routine") && routineCalls.incrementAndGet() <= 50) {
+                throw new ChannelException("connection refused");
+            }
+            return Delivery.withoutReceipt("taken");
+        });
+        offer("europol", "routine", 4);
+        while (failures("routine") < 2) {
+            Thread.sleep(5);
+        }
+
+        offer("europol-urgent", "immediate", 9);
+
+        assertThat(europol.sent.poll(10, TimeUnit.SECONDS).messageId()).isEqualTo("immediate");
+        assertThat(failures("immediate")).isZero();
+    }
+
+    /** Puts a message on a dispatch consumer's queue and goes on without waiting. */
+    private void offer(String queue, String messageId, int priority) {
+        template.asyncSend("seda:partner-" + queue, exchange -> {
+            exchange.getIn().setHeader(Headers.MESSAGE_ID, messageId);
+            exchange.getIn().setHeader("JMSPriority", priority);
+            exchange.getIn().setBody(new byte[] {(byte) priority});
+        });
+    }
+
+    private long failures(String messageId) {
+        return audit.entries().stream()
+                .filter(e -> e.messageId().equals(messageId) && e.event() == AuditEvent.DELIVERY_ATTEMPT_FAILED)
+                .count();
     }
 
     /** A partner channel whose answers the test scripts. */
