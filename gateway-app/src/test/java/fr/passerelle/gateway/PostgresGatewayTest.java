@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -25,6 +26,7 @@ import fr.passerelle.routes.TestPki;
  * where no PostgreSQL answers at 127.0.0.1:5432, unless PASSERELLE_REQUIRE_POSTGRES is set.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext // the gateway stops with this class, instead of running on against its dropped schema
 class PostgresGatewayTest {
 
     private static int brokerPort;
