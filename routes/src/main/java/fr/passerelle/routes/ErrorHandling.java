@@ -2,9 +2,13 @@ package fr.passerelle.routes;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.RouteConfigurationDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
+import fr.passerelle.routes.audit.ExchangeAudit;
 import fr.passerelle.routes.outbound.OutboundRoutes;
 import fr.passerelle.schema.envelope.Envelope;
 
@@ -30,6 +34,8 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
     /** Where a national service is told that its message was refused: its own inbound queue. */
     public static final String NOTICE_URI = "jms:queue:national.${exchangeProperty.passerelleService}.in";
 
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorHandling.class);
+
     private final AuditTrail audit;
     private final String quarantineUri;
     private final String noticeUri;
@@ -42,7 +48,8 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
-        routeConfiguration(ID)
+        RouteConfigurationDefinition gatewayErrors = routeConfiguration(ID);
+        gatewayErrors
                 .onException(GatewayException.class)
                 .handled(true)
                 .useOriginalMessage()
@@ -52,6 +59,9 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
                     .process(ErrorHandling::notice)
                     .toD(noticeUri).id("quarantine-notice")
                 .end();
+        gatewayErrors.onException(Exception.class)
+                .handled(false)
+                .process(this::writeKeptAudit);
 
         // The caller (the partner endpoint) reports and logs inbound refusals; the default handler need not.
         routeConfiguration(INBOUND_ID)
@@ -118,9 +128,24 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
             exchange.getIn().setHeader(PRIORITY, priority);
         }
         String actor = exchange.getProperty(Headers.BROKER_USER, "unknown", String.class);
-        audit.record(messageId, AuditEvent.MESSAGE_QUARANTINED, actor,
+        // After what the step kept of its own records, if it kept any, in the same write.
+        ExchangeAudit.of(exchange).record(messageId, AuditEvent.MESSAGE_QUARANTINED, actor,
                 exchange.getProperty(Headers.TARGET_PARTNER, String.class),
                 failure.reason().name() + ": " + failure.detail());
+        ExchangeAudit.flush(exchange, audit);
+    }
+
+    /**
+     * A step failing for another reason rolls back and comes again; what it did until then (read the message, stored
+     * its sealed copy) is written to the trail all the same.
+     */
+    private void writeKeptAudit(Exchange exchange) {
+        try {
+            ExchangeAudit.flush(exchange, audit);
+        } catch (RuntimeException e) {
+            LOG.error("Could not write the audit records of a failed step of message {}: {}",
+                    exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class), e.toString());
+        }
     }
 
     /** The exchange property as a message header, or no such header when the property is not set. */

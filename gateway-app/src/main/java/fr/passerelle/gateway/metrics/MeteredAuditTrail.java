@@ -1,5 +1,6 @@
 package fr.passerelle.gateway.metrics;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,6 +32,18 @@ public final class MeteredAuditTrail implements AuditTrail {
     @Override
     public void record(String messageId, AuditEvent event, String actor, String partner, String details) {
         trail.record(messageId, event, actor, partner, details);
+        count(event, partner);
+    }
+
+    @Override
+    public void recordAll(List<Entry> entries) {
+        trail.recordAll(entries);
+        for (Entry entry : entries) {
+            count(entry.event(), entry.partner());
+        }
+    }
+
+    private void count(AuditEvent event, String partner) {
         for (Counter counter : counters.computeIfAbsent(new Key(event, partner == null ? "none" : partner),
                 this::counters)) {
             counter.increment();

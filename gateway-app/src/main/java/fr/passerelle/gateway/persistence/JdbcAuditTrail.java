@@ -82,11 +82,28 @@ public class JdbcAuditTrail implements AuditTrail {
 
     @Override
     public void record(String messageId, AuditEvent event, String actor, String partner, String details) {
-        String trimmed = details != null && details.length() > MAX_DETAILS ? details.substring(0, MAX_DETAILS) : details;
-        Pending pending = new Pending(clock.instant().truncatedTo(ChronoUnit.MILLIS), messageId, event.name(),
-                actor == null ? "unknown" : actor, partner, trimmed);
+        recordAll(List.of(new Entry(messageId, event, actor, partner, details)));
+    }
+
+    /** Records {@code entries} in this order, in one transaction: all of them or, on failure, none. */
+    @Override
+    public void recordAll(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<Pending> mine = new ArrayList<>(entries.size());
+        for (Entry entry : entries) {
+            String details = entry.details();
+            String trimmed = details != null && details.length() > MAX_DETAILS ? details.substring(0, MAX_DETAILS)
+                    : details;
+            mine.add(new Pending(at, entry.messageId(), entry.event().name(),
+                    entry.actor() == null ? "unknown" : entry.actor(), entry.partner(), trimmed));
+        }
+        // Added together, so that they are written in one batch, next to each other.
+        Pending pending = mine.get(mine.size() - 1);
         synchronized (queueLock) {
-            queue.add(pending);
+            queue.addAll(mine);
         }
         boolean interrupted = false;
         while (true) {

@@ -21,6 +21,7 @@ import fr.passerelle.routes.StageTimings;
 import fr.passerelle.routes.StageTimings.Stage;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
+import fr.passerelle.routes.audit.ExchangeAudit;
 import fr.passerelle.routes.format.Formats;
 import fr.passerelle.routes.format.PartnerFormat;
 import fr.passerelle.routes.inbound.CaseRegistry;
@@ -175,14 +176,16 @@ public final class OutboundRoutes extends RouteBuilder {
                     .to(REVIEW_URI).id("outbound-review-queue")
                     .process(OutboundRoutes::heldNotice)
                     .toD(ErrorHandling.NOTICE_URI).id("outbound-held-notice")
+                    .process(this::writeAudit).id("outbound-held-audit")
                     .stop()
                 .end()
                 .process(this::timedSeal).id("outbound-seal")
                 .split(exchangeProperty(Headers.SEALED))
                     .process(OutboundRoutes::prepareDelivery)
                     .toD(PARTNER_OUT).id("outbound-deliver")
-                    .process(this::auditQueued)
-                .end();
+                    .process(OutboundRoutes::auditQueued)
+                .end()
+                .process(this::writeAudit).id("outbound-audit");
 
         reviewedRoutes();
     }
@@ -244,7 +247,7 @@ public final class OutboundRoutes extends RouteBuilder {
         }
         exchange.setProperty(Headers.ENVELOPE, envelope);
         exchange.getIn().setHeader(Headers.MESSAGE_ID, envelope.getMessageId());
-        audit.record(envelope.getMessageId(), AuditEvent.OUTBOUND_RECEIVED, envelope.getSender(), null,
+        ExchangeAudit.of(exchange).record(envelope.getMessageId(), AuditEvent.OUTBOUND_RECEIVED, envelope.getSender(), null,
                 "from queue national." + exchange.getProperty(Headers.SERVICE, String.class) + ".out, "
                         + body.length + " bytes, " + envelope.getMessageType());
     }
@@ -345,8 +348,13 @@ public final class OutboundRoutes extends RouteBuilder {
         exchange.getIn().setHeader("JMSDeliveryMode", DeliveryMode.PERSISTENT);
         // One record per partner, so that each partner's desk sees its held messages in the audit timeline.
         for (String partner : new LinkedHashSet<>(envelope.getRecipients().getRecipient())) {
-            audit.record(envelope.getMessageId(), AuditEvent.REVIEW_REQUESTED, "gateway", partner, reasons);
+            ExchangeAudit.of(exchange).record(envelope.getMessageId(), AuditEvent.REVIEW_REQUESTED, "gateway", partner, reasons);
         }
+    }
+
+    /** The step's audit records, kept on the exchange ({@link ExchangeAudit}), go to the trail in one write. */
+    private void writeAudit(Exchange exchange) {
+        ExchangeAudit.flush(exchange, audit);
     }
 
     /** The sending service is told its message waits for a supervisor, and why. */
@@ -392,19 +400,20 @@ public final class OutboundRoutes extends RouteBuilder {
         byte[] original = exchange.getIn().getBody(byte[].class);
         String arrival = exchange.getProperty(Headers.ARRIVAL_ID, String.class);
         List<SealedMessage> sealed = new ArrayList<>();
+        AuditTrail kept = ExchangeAudit.of(exchange);
         for (Partner partner : recipients(envelope)) {
-            byte[] bytes = earlierCopy(envelope.getMessageId(), partner.id(), arrival);
+            byte[] bytes = earlierCopy(envelope.getMessageId(), partner.id(), arrival, kept);
             if (bytes == null) {
-                byte[] plaintext = partnerView(envelope, original, partner.id(), removals.get(partner.id()));
+                byte[] plaintext = partnerView(envelope, original, partner.id(), removals.get(partner.id()), kept);
                 bytes = profiles.get(partner.profile())
                         .seal(plaintext, parties.identity().signing(), partner.currentEncryption());
                 if (store.store(MessageStore.Direction.OUTBOUND, envelope.getMessageId(), partner.id(),
                         MessageSummaries.of(envelope), bytes, plaintext, null, arrival)) {
-                    audit.record(envelope.getMessageId(), AuditEvent.OUTBOUND_SEALED, "gateway", partner.id(),
+                    kept.record(envelope.getMessageId(), AuditEvent.OUTBOUND_SEALED, "gateway", partner.id(),
                             partner.profile() + " profile, " + bytes.length + " bytes, sha256 "
                                     + Receipts.sha256Hex(bytes));
                 } else {
-                    bytes = earlierCopy(envelope.getMessageId(), partner.id(), arrival);
+                    bytes = earlierCopy(envelope.getMessageId(), partner.id(), arrival, kept);
                 }
             }
             sealed.add(new SealedMessage(partner.id(), bytes));
@@ -416,25 +425,26 @@ public final class OutboundRoutes extends RouteBuilder {
      * What this partner receives: the envelope without the parts it may not receive (what was removed is
      * audited, by kind and id, never its content), rendered in the partner's format.
      */
-    private byte[] partnerView(Envelope envelope, byte[] original, String partner, Set<BodyPart> remove) {
+    private byte[] partnerView(Envelope envelope, byte[] original, String partner, Set<BodyPart> remove,
+            AuditTrail kept) {
         byte[] view = original;
         if (remove != null && !remove.isEmpty()) {
             Redaction.Redacted redacted = redaction.apply(envelope, remove);
-            audit.record(envelope.getMessageId(), AuditEvent.CONTENT_REDACTED, "gateway", partner,
+            kept.record(envelope.getMessageId(), AuditEvent.CONTENT_REDACTED, "gateway", partner,
                     redacted.description());
             view = Redaction.toXml(redacted.envelope());
         }
         PartnerFormat format = rules.format(partner);
         if (format != PartnerFormat.ENVELOPE) {
             view = Formats.render(format, view);
-            audit.record(envelope.getMessageId(), AuditEvent.OUTBOUND_TRANSFORMED, "gateway", partner,
+            kept.record(envelope.getMessageId(), AuditEvent.OUTBOUND_TRANSFORMED, "gateway", partner,
                     format.formatName() + ", " + view.length + " bytes");
         }
         return view;
     }
 
     /** The sealed bytes recorded for this message and partner by an earlier delivery of the same national message. */
-    private byte[] earlierCopy(String messageId, String partner, String arrival) {
+    private byte[] earlierCopy(String messageId, String partner, String arrival, AuditTrail kept) {
         MessageStore.Copy copy = store.copy(MessageStore.Direction.OUTBOUND, messageId, partner).orElse(null);
         if (copy == null) {
             return null;
@@ -443,7 +453,7 @@ public final class OutboundRoutes extends RouteBuilder {
             throw new GatewayException(ReasonCode.DUPLICATE_MESSAGE, "messageId " + messageId
                     + " was already sent to " + partner + " in another message");
         }
-        audit.record(messageId, AuditEvent.OUTBOUND_ALREADY_SEALED, "gateway", partner,
+        kept.record(messageId, AuditEvent.OUTBOUND_ALREADY_SEALED, "gateway", partner,
                 "sha256 " + Receipts.sha256Hex(copy.sealed()));
         return copy.sealed();
     }
@@ -471,8 +481,8 @@ public final class OutboundRoutes extends RouteBuilder {
         };
     }
 
-    private void auditQueued(Exchange exchange) {
-        audit.record(exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class), AuditEvent.OUTBOUND_QUEUED,
+    private static void auditQueued(Exchange exchange) {
+        ExchangeAudit.of(exchange).record(exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class), AuditEvent.OUTBOUND_QUEUED,
                 "gateway", exchange.getProperty(Headers.TARGET_PARTNER, String.class),
                 "partner." + exchange.getProperty(Headers.TARGET_PARTNER, String.class) + ".out");
     }

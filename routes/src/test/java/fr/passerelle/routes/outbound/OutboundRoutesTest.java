@@ -110,6 +110,51 @@ class OutboundRoutesTest extends CamelTestSupport {
         });
     }
 
+    /** The records of one message's step reach the trail in one write, at the end of the step. */
+    @Test
+    void writesTheStepsRecordsTogether() throws Exception {
+        start();
+        getMockEndpoint("mock:partner").expectedMessageCount(1);
+
+        send(sample("intel-report-to-spain.xml"), "ofast", "ofast");
+
+        MockEndpoint.assertIsSatisfied(context);
+        assertThat(audit.writes()).containsExactly(List.of(AuditEvent.OUTBOUND_RECEIVED, AuditEvent.OUTBOUND_SEALED,
+                AuditEvent.OUTBOUND_QUEUED));
+    }
+
+    /**
+     * The partner queue fails (the broker is gone): the step rolls back, and what it did until then, reading the
+     * message and storing its sealed copy, is in the trail all the same.
+     */
+    @Test
+    void aStepThatRollsBackStillWritesWhatItDid() throws Exception {
+        start();
+        getMockEndpoint("mock:partner").whenAnyExchangeReceived(exchange -> {
+            throw new IllegalStateException("the broker is gone");
+        });
+
+        Exchange result = send(sample("intel-report-to-spain.xml"), "ofast", "ofast");
+
+        assertThat(result.getException()).isInstanceOf(IllegalStateException.class);
+        assertThat(audit.writes()).containsExactly(List.of(AuditEvent.OUTBOUND_RECEIVED, AuditEvent.OUTBOUND_SEALED));
+        assertThat(store.stored()).hasSize(1);
+    }
+
+    /** A refused message: what the step recorded and the quarantine itself, in one write, in that order. */
+    @Test
+    void writesTheQuarantineWithWhatTheStepRecorded() throws Exception {
+        start();
+        byte[] envelope = sample("intel-report-to-spain.xml");
+        send(envelope, "ofast", "ofast", "arrival-1");
+        audit.writes().clear();
+
+        send(envelope, "ofast", "ofast", "arrival-2");
+
+        assertThat(audit.writes()).containsExactly(List.of(AuditEvent.OUTBOUND_RECEIVED,
+                AuditEvent.MESSAGE_QUARANTINED));
+    }
+
     /**
      * The same national message delivered twice, as after a crash before the broker commit: the copy sealed the
      * first time is queued again, not a new seal, and the store keeps one copy.

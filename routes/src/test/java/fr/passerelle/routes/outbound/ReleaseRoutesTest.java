@@ -25,6 +25,7 @@ import fr.passerelle.routes.RecordingStore;
 import fr.passerelle.routes.TestParties;
 import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.audit.AuditEvent;
+import fr.passerelle.routes.audit.AuditTrail;
 import fr.passerelle.routes.format.Formats;
 import fr.passerelle.routes.format.PartnerFormat;
 import fr.passerelle.routes.policy.BodyPart;
@@ -177,7 +178,7 @@ class ReleaseRoutesTest extends CamelTestSupport {
         MockEndpoint.assertIsSatisfied(context);
         String received = new String(opened(partner.getReceivedExchanges().get(0), "benelux"), StandardCharsets.UTF_8);
         assertThat(received).doesNotContain("<person").doesNotContain("EXEMPLE").contains("<vehicle");
-        RecordingAudit.Entry redacted = audit.entries().stream()
+        AuditTrail.Entry redacted = audit.entries().stream()
                 .filter(entry -> entry.event() == AuditEvent.CONTENT_REDACTED).findFirst().orElseThrow();
         assertThat(redacted.partner()).isEqualTo("benelux");
         assertThat(redacted.details()).contains("persons", "P1", "P2").doesNotContain("EXEMPLE");
