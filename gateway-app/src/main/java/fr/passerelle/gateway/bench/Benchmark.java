@@ -2,11 +2,15 @@ package fr.passerelle.gateway.bench;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -34,8 +38,11 @@ public final class Benchmark {
     private static final String NATIONAL_OUT = "national." + SERVICE + ".out";
     private static final String PARTNER_OUT = "partner." + PARTNER + ".out";
 
-    /** What to send: messages per run, envelope size, the latency run's rate, and warm-up messages. */
-    public record Settings(int messages, int size, double rate, int warmup) {
+    /**
+     * What to send: messages per run, envelope size, the latency run's rate, messages per warm-up round, and how
+     * many warm-up rounds of the pipeline at most.
+     */
+    public record Settings(int messages, int size, double rate, int warmup, int warmupRounds) {
 
         /** Checks the settings before anything starts; a bad one is named. */
         public Settings {
@@ -43,13 +50,17 @@ public final class Benchmark {
                 throw new IllegalArgumentException("--messages must be at least 1, --warmup at least 0 and --rate"
                         + " above 0");
             }
+            if (warmupRounds < 1) {
+                throw new IllegalArgumentException("--warmup-rounds must be at least 1, not " + warmupRounds);
+            }
             new BenchEnvelopes(size);
         }
     }
 
     /** The figures, and the report printed from them. */
     public record Report(Settings settings, int forwarders, double brokerRate, String profile, double sealingOne,
-            int cores, double sealingAll, double pipelineRate, StompFlow.Latency latency, String stages) {
+            int cores, double sealingAll, double pipelineRate, StompFlow.Latency latency, String stages,
+            String warmedUp) {
 
         public String text() {
             List<String> lines = new ArrayList<>();
@@ -63,7 +74,8 @@ public final class Benchmark {
                     latency.p50(), latency.p99(), latency.max(), latency.messages(), latency.rate()));
             lines.add(line("pipeline / broker", "%.2f", pipelineRate / brokerRate));
             lines.add(line("pipeline / sealing", "%.2f   (sealing on %d threads)", pipelineRate / sealingAll, cores));
-            lines.add(line("stages, mean", "%s   (inside the gateway, every message of the run)", stages));
+            lines.add(line("stages, mean", "%s   (inside the gateway, the measured runs)", stages));
+            lines.add(line("warm-up", "%s", warmedUp));
             return String.join(System.lineSeparator(), lines) + System.lineSeparator();
         }
 
@@ -71,6 +83,9 @@ public final class Benchmark {
             return String.format(Locale.ROOT, "%-20s", label + ":") + String.format(Locale.ROOT, format, values);
         }
     }
+
+    /** The compiler's share of a warm-up round's time below which the JIT counts as settled. */
+    private static final double SETTLED = 0.10;
 
     private final Settings settings;
     private final BenchGateway gateway;
@@ -84,7 +99,7 @@ public final class Benchmark {
         this.progress = progress;
         this.envelopes = new BenchEnvelopes(settings.size());
         // Even at 20 messages a second, a run ends; a slower gateway is reported as a failure, not waited for.
-        this.patience = Duration.ofSeconds(Math.max(60, (settings.messages() + settings.warmup()) / 20));
+        this.patience = Duration.ofSeconds(Math.max(60, Math.max(settings.messages(), settings.warmup()) / 20));
     }
 
     /** Runs every measurement; the plain broker keeps its journal in {@code brokerData} and listens on a port. */
@@ -95,9 +110,12 @@ public final class Benchmark {
         SealingLoop sealing = new SealingLoop(gateway.bean(SecurityProfiles.class).get(spain.profile()),
                 parties.identity().signing(), spain, envelopes.envelope(UUID.randomUUID().toString()));
         int cores = Runtime.getRuntime().availableProcessors();
-        progress.accept("sealing loop: " + settings.warmup() + " to warm up, then " + settings.messages()
-                + " on 1 thread and " + settings.messages() + " on " + cores);
-        sealing.rate(Math.max(1, settings.warmup()), cores);
+        StompFlow pipeline = new StompFlow(gateway.brokerPort(), endpoint(properties, SERVICE, NATIONAL_OUT),
+                endpoint(properties, PARTNER, PARTNER_OUT), envelopes::envelope, false, patience);
+        String warmedUp = warmUp(sealing, cores, pipeline);
+
+        progress.accept("sealing loop: " + settings.messages() + " on 1 thread and " + settings.messages() + " on "
+                + cores);
         double sealingOne = sealing.rate(settings.messages(), 1);
         double sealingAll = sealing.rate(settings.messages(), cores);
 
@@ -105,38 +123,85 @@ public final class Benchmark {
         int forwarders = OutboundRoutes.CONSUMERS;
         double brokerRate = plainBroker(properties, brokerData, brokerPort, forwarders);
 
-        StompFlow pipeline = new StompFlow(gateway.brokerPort(), endpoint(properties, SERVICE, NATIONAL_OUT),
-                endpoint(properties, PARTNER, PARTNER_OUT), envelopes::envelope, false, patience);
-        progress.accept("pipeline: " + settings.warmup() + " to warm up, then " + settings.messages()
-                + " as fast as the broker takes them");
-        if (settings.warmup() > 0) {
-            pipeline.throughput(settings.warmup());
-        }
+        progress.accept("pipeline: " + settings.messages() + " as fast as the broker takes them");
+        Map<StageTimings.Stage, double[]> warmStages = stageTotals();
         double pipelineRate = pipeline.throughput(settings.messages()).perSecond();
         progress.accept(String.format(Locale.ROOT, "latency: %d messages at %.0f msg/s", settings.messages(),
                 settings.rate()));
         StompFlow.Latency latency = pipeline.paced(settings.messages(), settings.rate());
         return new Report(settings, forwarders, brokerRate, spain.profile(), sealingOne, cores, sealingAll,
-                pipelineRate, latency, stages());
+                pipelineRate, latency, stageMeans(warmStages), warmedUp);
     }
 
-    /** The mean time per message of each outbound stage, as the gateway's own metrics timed them. */
-    private String stages() {
+    /**
+     * Runs the sealing loop and the pipeline until the JIT compiler has compiled what they use: a gateway serves
+     * for months, and its first minutes, when compiling takes a good share of the processors, are not its rate.
+     * Rounds of {@code warmup} messages go through the pipeline until one in which the compilers worked less than a
+     * tenth of its time (their time summed over their threads, as the JVM counts it), or {@code warmupRounds} of
+     * them; the report says which.
+     */
+    private String warmUp(SealingLoop sealing, int cores, StompFlow pipeline) throws Exception {
+        if (settings.warmup() == 0) {
+            return "none";
+        }
+        CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+        boolean timed = compiler != null && compiler.isCompilationTimeMonitoringSupported();
+        progress.accept("warm-up: sealing loop, " + settings.warmup() + " messages");
+        sealing.rate(settings.warmup(), cores);
+        double busy = Double.NaN;
+        for (int round = 1; round <= settings.warmupRounds(); round++) {
+            long compiledBefore = timed ? compiler.getTotalCompilationTime() : 0;
+            long started = System.nanoTime();
+            pipeline.throughput(settings.warmup());
+            double elapsedMs = (System.nanoTime() - started) / 1e6;
+            busy = timed ? (compiler.getTotalCompilationTime() - compiledBefore) / elapsedMs : Double.NaN;
+            progress.accept(String.format(Locale.ROOT, "warm-up: pipeline round %d of at most %d, %d messages,"
+                    + " JIT compilers worked %s of its time", round, settings.warmupRounds(), settings.warmup(),
+                    percent(busy)));
+            if (busy < SETTLED) {
+                return String.format(Locale.ROOT, "%d pipeline round(s) of %d messages, until the JIT compilers"
+                        + " worked %s of a round's time (settled: below %s)", round, settings.warmup(), percent(busy),
+                        percent(SETTLED));
+            }
+        }
+        return String.format(Locale.ROOT, "%d pipeline round(s) of %d messages; the JIT compilers still worked %s"
+                + " of the last one's time, so these figures are below the settled rates",
+                settings.warmupRounds(), settings.warmup(), percent(busy));
+    }
+
+    private static String percent(double share) {
+        return Double.isNaN(share) ? "(not measured)" : String.format(Locale.ROOT, "%.0f%%", share * 100);
+    }
+
+    /** Each outbound stage's count and total time so far, as the gateway's own metrics timed them. */
+    private Map<StageTimings.Stage, double[]> stageTotals() {
         MeterRegistry registry = gateway.bean(MeterRegistry.class);
-        List<String> means = new ArrayList<>();
+        Map<StageTimings.Stage, double[]> totals = new EnumMap<>(StageTimings.Stage.class);
         for (StageTimings.Stage stage : List.of(StageTimings.Stage.VALIDATE, StageTimings.Stage.POLICY,
                 StageTimings.Stage.SEAL)) {
             Timer timer = registry.find("passerelle.stage").tag("stage", stage.tag()).timer();
-            means.add(String.format(Locale.ROOT, "%s %.2f ms", stage.tag(),
-                    timer == null ? Double.NaN : timer.mean(TimeUnit.MILLISECONDS)));
+            totals.put(stage, timer == null ? new double[] {0, 0}
+                    : new double[] {timer.count(), timer.totalTime(TimeUnit.MILLISECONDS)});
         }
+        return totals;
+    }
+
+    /** The mean time per message of each outbound stage since {@code before}: the measured runs only. */
+    private String stageMeans(Map<StageTimings.Stage, double[]> before) {
+        List<String> means = new ArrayList<>();
+        stageTotals().forEach((stage, now) -> {
+            double[] then = before.get(stage);
+            double count = now[0] - then[0];
+            means.add(String.format(Locale.ROOT, "%s %.2f ms", stage.tag(),
+                    count > 0 ? (now[1] - then[1]) / count : Double.NaN));
+        });
         return String.join(", ", means);
     }
 
     /** The same broker configuration as the gateway's, with a forwarder doing the gateway's broker work only. */
     private double plainBroker(PasserelleProperties properties, Path data, int port, int forwarders)
             throws Exception {
-        progress.accept("plain broker: " + settings.warmup() + " to warm up, then " + settings.messages()
+        progress.accept("plain broker: " + settings.warmup() + " to warm it up, then " + settings.messages()
                 + " persistent messages forwarded by " + forwarders + " transacted consumer(s)");
         PasserelleProperties.Broker configured = properties.broker();
         String secret = randomSecret();

@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
             "- a sealing loop (spain's profile) on one thread and on every core;",
             "- the pipeline's throughput, STOMP national.ofast.out to partner.spain.out;",
             "- its latency p50/p99/max at a steady --rate; and the ratios.",
+            "Everything is measured after a warm-up that lets the JIT compiler settle.",
             "Run it from the repository root. Example: bench --messages 5000 --size 4096"})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -50,14 +51,21 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Messages per second of the latency run. Default: ${DEFAULT-VALUE}.")
     double rate;
 
-    @Option(names = "--warmup", defaultValue = "500", paramLabel = "N",
-            description = "Messages sent before each measured run, not counted. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "2000", paramLabel = "N",
+            description = "Messages per warm-up round, not counted: the sealing loop gets one round, then the"
+                    + " pipeline gets rounds until the JIT compilers settle, and the plain broker one round of its"
+                    + " own. 0 measures a cold JVM. Default: ${DEFAULT-VALUE}.")
     int warmup;
+
+    @Option(names = "--warmup-rounds", defaultValue = "30", paramLabel = "ROUNDS",
+            description = "Pipeline warm-up rounds at most; they end after the first round in which the JIT"
+                    + " compilers worked less than 10%% of its time. Default: ${DEFAULT-VALUE}.")
+    int warmupRounds;
 
     @Override
     public Integer call() {
         return Cli.guarded(() -> {
-            Benchmark.Settings settings = new Benchmark.Settings(messages, size, rate, warmup);
+            Benchmark.Settings settings = new Benchmark.Settings(messages, size, rate, warmup, warmupRounds);
             Path data = Files.createTempDirectory("passerelle-bench-");
             try {
                 run(settings, data);
@@ -68,8 +76,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void run(Benchmark.Settings settings, Path data) throws Exception {
-        System.out.printf(Locale.ROOT, "Passerelle benchmark: %d messages of %d bytes per run, %d to warm up,"
-                + " latency at %.0f msg/s%n", messages, size, warmup, rate);
+        System.out.printf(Locale.ROOT, "Passerelle benchmark: %d messages of %d bytes per run, warm-up rounds of"
+                + " %d, latency at %.0f msg/s%n", messages, size, warmup, rate);
         System.out.println("machine: " + machine());
         System.out.println("data folder (deleted at the end): " + data);
         progress("starting the gateway (embedded broker and H2, sample deployment)");

@@ -37,7 +37,7 @@ class BenchCommandTest {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             status = PasserelleMain.commandLine().execute("bench", "--messages", "50", "--warmup", "10",
-                    "--rate", "100", "--size", "2048");
+                    "--warmup-rounds", "2", "--rate", "100", "--size", "2048");
         } finally {
             System.setOut(original);
         }
@@ -59,6 +59,8 @@ class BenchCommandTest {
         assertThat(figure(report, "pipeline / broker: +" + NUMBER)).isPositive();
         assertThat(figure(report, "pipeline / sealing: +" + NUMBER)).isPositive();
         assertThat(figure(report, "stages, mean: +validate " + NUMBER + " ms")).isPositive();
+        assertThat(report).contains("... warm-up: pipeline round 1 of at most 2, 10 messages, JIT compilers worked ");
+        assertThat(report).containsPattern("(?m)^warm-up: +[12] pipeline round\\(s\\) of 10 messages[,;] ");
         assertThat(report).containsPattern("audit chain: +intact, [0-9]+ records");
         assertThat(Files.exists(Path.of("data"))).as("./data created by the bench").isEqualTo(dataBefore);
     }
@@ -70,6 +72,15 @@ class BenchCommandTest {
 
         assertThat(status).isEqualTo(1);
         assertThat(err.text()).contains("--size must be between").contains("not 100000");
+    }
+
+    /** No warm-up round at all is refused by name: use --warmup 0 to measure a cold JVM. */
+    @Test
+    void refusesNoWarmupRound() {
+        int status = PasserelleMain.commandLine().execute("bench", "--warmup-rounds", "0");
+
+        assertThat(status).isEqualTo(1);
+        assertThat(err.text()).contains("--warmup-rounds must be at least 1, not 0");
     }
 
     private static double figure(String report, String pattern) {
