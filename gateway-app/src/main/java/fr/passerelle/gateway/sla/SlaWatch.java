@@ -74,16 +74,19 @@ public class SlaWatch {
         }
     }
 
-    /** One check: clears what was acknowledged, raises what is overdue, posts what the webhook has not accepted. */
+    /**
+     * One check: clears what was acknowledged, raises what is overdue, counts the open breaches, then posts what the
+     * webhook has not accepted, so that whoever the webhook alerts finds the gauge up to date.
+     */
     public void check() {
         Instant now = clock.instant();
         step("clearing acknowledged breaches", () -> clearAcknowledged(now));
         step("raising overdue messages", () -> raiseOverdue(now));
+        step("counting open breaches", () -> open.set(breaches.openByPartner().values().stream()
+                .mapToLong(Long::longValue).sum()));
         if (webhook != null) {
             step("posting alarms to the webhook", () -> post(now));
         }
-        step("counting open breaches", () -> open.set(breaches.openByPartner().values().stream()
-                .mapToLong(Long::longValue).sum()));
     }
 
     private static void step(String what, Runnable step) {
