@@ -62,17 +62,41 @@ public final class BenchCommand implements Callable<Integer> {
                     + " compilers worked less than 10%% of its time. Default: ${DEFAULT-VALUE}.")
     int warmupRounds;
 
+    /** The gateway under measurement, once started: the shutdown hook stops it before deleting its folder. */
+    private volatile BenchGateway gateway;
+
     @Override
     public Integer call() {
         return Cli.guarded(() -> {
             Benchmark.Settings settings = new Benchmark.Settings(messages, size, rate, warmup, warmupRounds);
             Path data = Files.createTempDirectory("passerelle-bench-");
+            // Ctrl-C or SIGTERM: the gateway stops, and its folder goes too.
+            Thread cleanUp = new Thread(() -> stopAndDelete(data), "bench-clean-up");
+            Runtime.getRuntime().addShutdownHook(cleanUp);
             try {
                 run(settings, data);
             } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanUp);
+                } catch (IllegalStateException shuttingDown) {
+                    return; // the hook is running: it deletes the folder once the gateway has stopped
+                }
                 delete(data);
             }
         });
+    }
+
+    private void stopAndDelete(Path data) {
+        BenchGateway running = gateway;
+        if (running != null) {
+            running.close(); // returns once the gateway stopped, whichever hook began to stop it
+        }
+        try {
+            delete(data);
+            System.out.println("... interrupted: data folder deleted");
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("Could not delete the data folder " + data + ": " + e.getMessage());
+        }
     }
 
     private void run(Benchmark.Settings settings, Path data) throws Exception {
@@ -82,6 +106,7 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.println("data folder (deleted at the end): " + data);
         progress("starting the gateway (embedded broker and H2, sample deployment)");
         try (BenchGateway gateway = BenchGateway.start(data.resolve("gateway"), freePort())) {
+            this.gateway = gateway;
             Benchmark.Report report = new Benchmark(settings, gateway, BenchCommand::progress)
                     .run(data.resolve("plain-broker"), freePort());
             progress("checking the audit chain of the run");
