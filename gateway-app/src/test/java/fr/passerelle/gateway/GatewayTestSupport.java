@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.boot.SpringApplication;
-import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.test.context.DynamicPropertyRegistry;
+
+import fr.passerelle.gateway.bench.BenchGateway;
 
 /**
  * What every Boot test of the gateway shares: a free broker port and a throw-away data folder for the broker and
@@ -49,17 +49,9 @@ public final class GatewayTestSupport {
         }
     }
 
-    /**
-     * The database URL the gateway ships with, so that tests run its very options (only the folder changes).
-     */
+    /** The database URL the gateway ships with, so that tests run its very options (only the folder changes). */
     public static String defaultDatabaseUrl() {
-        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
-        yaml.setResources(new ClassPathResource("application.yml"));
-        String url = yaml.getObject().getProperty("spring.datasource.url");
-        if (url == null || !url.contains("./data/")) {
-            throw new IllegalStateException("the default spring.datasource.url no longer lives under ./data/: " + url);
-        }
-        return url;
+        return BenchGateway.defaultDatabaseUrl();
     }
 
     /** Registers ports and storage for one test application context; returns the broker port. */

@@ -60,8 +60,11 @@ public final class BenchGateway implements AutoCloseable {
         context.close();
     }
 
-    /** The database URL the gateway ships with, whose {@code ./data/} folder is replaced. */
-    private static String defaultDatabaseUrl() {
+    /**
+     * The database URL the gateway ships with ({@code application.yml}), whose {@code ./data/} folder a throw-away
+     * gateway replaces; the tests start their gateways with it too, so that they run its very options.
+     */
+    public static String defaultDatabaseUrl() {
         YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
         yaml.setResources(new ClassPathResource("application.yml"));
         String url = yaml.getObject().getProperty("spring.datasource.url");
