@@ -18,7 +18,9 @@ import java.security.interfaces.RSAKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
 import javax.crypto.spec.OAEPParameterSpec;
@@ -33,7 +35,6 @@ import org.bouncycastle.asn1.pkcs.RSAESOAEPparams;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cms.CMSAlgorithm;
@@ -57,6 +58,7 @@ import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputAEADEncryptor;
 import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
+import org.bouncycastle.util.CollectionStore;
 import org.bouncycastle.util.Selector;
 
 import fr.passerelle.pki.BouncyCastle;
@@ -99,16 +101,17 @@ final class CmsSupport {
     static byte[] sign(byte[] content, List<Signer> signers) {
         try {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-            List<X509Certificate> certificates = new ArrayList<>();
+            List<X509CertificateHolder> certificates = new ArrayList<>();
             for (Signer signer : signers) {
+                X509CertificateHolder certificate = holder(signer.credential().certificate());
                 generator.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder()
                         .setProvider(BouncyCastle.provider())
-                        .build(signer.algorithm(), signer.credential().key(), signer.credential().certificate()));
-                certificates.add(signer.credential().certificate());
+                        .build(signer.algorithm(), signer.credential().key(), certificate));
+                certificates.add(certificate);
             }
-            generator.addCertificates(new JcaCertStore(certificates));
+            generator.addCertificates(new CollectionStore<>(certificates));
             return generator.generate(new CMSProcessableByteArray(content), true).getEncoded("DER");
-        } catch (OperatorCreationException | CertificateException | CMSException | IOException e) {
+        } catch (OperatorCreationException | CMSException | IOException e) {
             throw new GatewayException(SEAL_FAILED, "cannot sign: " + e.getMessage(), e);
         }
     }
@@ -209,9 +212,26 @@ final class CmsSupport {
         return parameters.getHashAlgorithm().getAlgorithm();
     }
 
+    /**
+     * Our own certificates, parsed once: Bouncy Castle's form of a certificate is immutable, and reading it again
+     * for every message took a tenth of the signing time. Few certificates are ever ours; should a long run of
+     * renewals fill the cache, it starts again empty.
+     */
+    private static final Map<X509Certificate, X509CertificateHolder> HOLDERS = new ConcurrentHashMap<>();
+    private static final int MAX_HOLDERS = 64;
+
     private static X509CertificateHolder holder(X509Certificate certificate) {
+        X509CertificateHolder cached = HOLDERS.get(certificate);
+        if (cached != null) {
+            return cached;
+        }
         try {
-            return new JcaX509CertificateHolder(certificate);
+            X509CertificateHolder holder = new JcaX509CertificateHolder(certificate);
+            if (HOLDERS.size() >= MAX_HOLDERS) {
+                HOLDERS.clear();
+            }
+            HOLDERS.put(certificate, holder);
+            return holder;
         } catch (CertificateEncodingException e) {
             // Our own configuration, not the message: not a DECRYPTION_FAILED a sender could provoke.
             throw new IllegalStateException("cannot encode our certificate "
