@@ -10,6 +10,7 @@ import javax.xml.transform.stream.StreamSource;
 import javax.xml.validation.Schema;
 import javax.xml.validation.SchemaFactory;
 import javax.xml.validation.Validator;
+import javax.xml.validation.ValidatorHandler;
 import org.xml.sax.SAXException;
 
 /**
@@ -67,6 +68,22 @@ public final class Schemas {
             throw new IllegalStateException("XML validator cannot be hardened", e);
         }
         return validator;
+    }
+
+    /**
+     * New validator handler for {@code schema}, hardened like {@link #newValidator(Schema)}: it validates the events
+     * of a SAX parse as they come, so that a document can be parsed, validated and bound in one pass.
+     */
+    public static ValidatorHandler newValidatorHandler(Schema schema) {
+        ValidatorHandler handler = schema.newValidatorHandler();
+        try {
+            handler.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            handler.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            handler.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+        } catch (SAXException e) {
+            throw new IllegalStateException("XML validator cannot be hardened", e);
+        }
+        return handler;
     }
 
     private static Schema compile(String resource) {

@@ -4,11 +4,13 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.parsers.SAXParserFactory;
 
 import org.apache.xml.security.c14n.CanonicalizationException;
 import org.apache.xml.security.c14n.Canonicalizer;
@@ -16,6 +18,7 @@ import org.apache.xml.security.c14n.InvalidCanonicalizerException;
 import org.w3c.dom.Document;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
+import org.xml.sax.XMLReader;
 import org.xml.sax.helpers.DefaultHandler;
 
 import fr.passerelle.routes.GatewayException;
@@ -43,6 +46,14 @@ public final class XmlDocuments {
             throw new IllegalStateException("the XML parser cannot be hardened", e);
         }
     });
+
+    /** The parser features of both parsers: secure processing, no DOCTYPE, no external entity or DTD. */
+    private static final Map<String, Boolean> HARDENING = Map.of(
+            XMLConstants.FEATURE_SECURE_PROCESSING, true,
+            "http://apache.org/xml/features/disallow-doctype-decl", true,
+            "http://xml.org/sax/features/external-general-entities", false,
+            "http://xml.org/sax/features/external-parameter-entities", false,
+            "http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
 
     private XmlDocuments() {
     }
@@ -95,14 +106,37 @@ public final class XmlDocuments {
         }
     }
 
+    /**
+     * A namespace-aware SAX parser refusing any DOCTYPE, like the DOM parser of {@link #parse}, for reading a document
+     * in one pass without building its tree; not thread-safe, reusable one document after another. Its entity
+     * resolver refuses every external entity, should one ever be asked for.
+     */
+    public static XMLReader newReader() {
+        try {
+            SAXParserFactory factory = SAXParserFactory.newDefaultInstance();
+            factory.setNamespaceAware(true);
+            for (Map.Entry<String, Boolean> feature : HARDENING.entrySet()) {
+                factory.setFeature(feature.getKey(), feature.getValue());
+            }
+            factory.setXIncludeAware(false);
+            XMLReader reader = factory.newSAXParser().getXMLReader();
+            reader.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            reader.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            reader.setEntityResolver((publicId, systemId) -> {
+                throw new SAXException("external entities are not accepted");
+            });
+            return reader;
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new IllegalStateException("the XML parser cannot be hardened", e);
+        }
+    }
+
     private static DocumentBuilderFactory hardenedFactory() throws ParserConfigurationException {
         DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
         factory.setNamespaceAware(true);
-        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
-        factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-        factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        for (Map.Entry<String, Boolean> feature : HARDENING.entrySet()) {
+            factory.setFeature(feature.getKey(), feature.getValue());
+        }
         factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
         factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
         factory.setXIncludeAware(false);

@@ -71,4 +71,39 @@ class EnvelopeReaderTest {
         assertRefused(() -> reader.read("<invoice xmlns=\"urn:example\"/>".getBytes(StandardCharsets.UTF_8)),
                 ReasonCode.SCHEMA_INVALID);
     }
+
+    /**
+     * Read in one pass, a document with a schema error near its start and broken XML further on is still
+     * MALFORMED_XML, as when it was parsed whole before being validated.
+     */
+    @Test
+    void brokenXmlAfterASchemaErrorIsMalformed() throws Exception {
+        String sample = Files.readString(TestPki.sample("intel-report-to-spain.xml"));
+        String invalidThenBroken = sample.replaceFirst("<sender>", "<unexpected/><sender>")
+                .replace("</Envelope>", "</Envelope");
+
+        assertRefused(() -> reader.read(invalidThenBroken.getBytes(StandardCharsets.UTF_8)),
+                ReasonCode.MALFORMED_XML);
+        assertRefused(() -> reader.read(sample.replaceFirst("<sender>", "<unexpected/><sender>")
+                .getBytes(StandardCharsets.UTF_8)), ReasonCode.SCHEMA_INVALID)
+                .satisfies(e -> assertThat(e.getMessage()).contains("cvc-complex-type").contains("unexpected"));
+    }
+
+    /** A refusal leaves nothing behind: the same thread then reads a valid envelope, and another refusal. */
+    @Test
+    void aRefusedDocumentLeavesNothingForTheNext() throws Exception {
+        byte[] sample = Files.readAllBytes(TestPki.sample("intel-report-to-spain.xml"));
+        String text = new String(sample, StandardCharsets.UTF_8);
+        byte[] halfway = text.substring(0, text.length() / 2).getBytes(StandardCharsets.UTF_8);
+        byte[] invalid = text.replaceFirst("<sender>ofast</sender>", "<sender>OFAST!</sender>")
+                .getBytes(StandardCharsets.UTF_8);
+
+        for (byte[] refused : new byte[][] {halfway, invalid}) {
+            assertRefused(() -> reader.read(refused), refused == halfway ? ReasonCode.MALFORMED_XML
+                    : ReasonCode.SCHEMA_INVALID);
+            Envelope envelope = reader.read(sample);
+            assertThat(envelope.getSender()).isEqualTo("ofast");
+            assertThat(reader.read(sample).getMessageId()).isEqualTo(envelope.getMessageId());
+        }
+    }
 }
