@@ -15,6 +15,8 @@ import java.util.List;
 
 import javax.net.ssl.SSLException;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsEndpoint;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +86,21 @@ class GatewayEndToEndTest {
     private final CmsProfile cms = new CmsProfile();
 
     /** ofast sends the sample over AMQP; expects Spain to receive, over AMQP, bytes it opens to that sample. */
+    @Autowired
+    CamelContext camel;
+
+    /** Each national queue has the configured consumers taking every message (12 by default), plus its urgent lane. */
+    @Test
+    void eachNationalQueueHasItsConsumers() {
+        for (String service : List.of("ofast", "douane", "gendarmerie", "police", "tracfin")) {
+            assertThat(((JmsEndpoint) camel.getRoute("outbound-" + service + "-receive").getEndpoint())
+                    .getConcurrentConsumers()).isEqualTo(12);
+            JmsEndpoint urgent = (JmsEndpoint) camel.getRoute("outbound-" + service + "-urgent").getEndpoint();
+            assertThat(urgent.getConcurrentConsumers()).isEqualTo(1);
+            assertThat(urgent.getSelector()).isEqualTo("JMSPriority >= 7");
+        }
+    }
+
     @Test
     void outboundSampleReachesSpainSealed() throws Exception {
         byte[] envelope = TestPki.sampleWithNewId("intel-report-to-spain.xml");

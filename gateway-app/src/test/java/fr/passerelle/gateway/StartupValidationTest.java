@@ -156,6 +156,22 @@ class StartupValidationTest {
                 .hasStackTraceContaining("passerelle.broker.passwords.spain");
     }
 
+    /** A journal buffer timeout of nothing, or long enough to hold every commit back, names its key. */
+    @Test
+    void aJournalBufferTimeoutOutOfRangeNamesTheKey() {
+        assertThatThrownBy(() -> start("--passerelle.broker.journal-buffer-timeout=0s"))
+                .hasStackTraceContaining("Invalid configuration passerelle.broker.journal-buffer-timeout: is PT0S;"
+                        + " it must be between 1us and 100ms");
+        assertThatThrownBy(() -> start("--passerelle.broker.journal-buffer-timeout=2s"))
+                .hasStackTraceContaining("passerelle.broker.journal-buffer-timeout: is PT2S");
+    }
+
+    @Test
+    void noConsumerOnTheNationalQueuesNamesTheKey() {
+        assertThatThrownBy(() -> start("--passerelle.outbound.consumers=0"))
+                .hasStackTraceContaining("passerelle.outbound.consumers");
+    }
+
     @Test
     void defaultServiceMustBeAService() {
         assertThatThrownBy(() -> start("--passerelle.default-service=europol"))

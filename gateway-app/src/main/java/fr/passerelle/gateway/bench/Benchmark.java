@@ -20,7 +20,6 @@ import fr.passerelle.gateway.broker.EmbeddedBroker;
 import fr.passerelle.gateway.config.PasserelleProperties;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.StageTimings;
-import fr.passerelle.routes.outbound.OutboundRoutes;
 import fr.passerelle.routes.seal.Partner;
 import fr.passerelle.routes.seal.SecurityProfiles;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,11 +57,13 @@ public final class Benchmark {
     }
 
     /** The figures, and the report printed from them. */
-    public record Report(Settings settings, int forwarders, double brokerRate, String profile, double sealingOne,
-            int cores, double sealingAll, double pipelineRate, StompFlow.Latency latency, String stages,
-            String warmedUp) {
+    public record Report(Settings settings, int forwarders, StompFlow.Throughput broker, String profile,
+            double sealingOne, int cores, double sealingAll, StompFlow.Throughput pipeline, StompFlow.Latency latency,
+            String stages, String warmedUp) {
 
         public String text() {
+            double brokerRate = broker.perSecond();
+            double pipelineRate = pipeline.perSecond();
             List<String> lines = new ArrayList<>();
             lines.add(line("plain broker", "%.0f msg/s   persistent, STOMP -> %s -> %d transacted JMS forwarder(s)"
                     + " -> %s -> STOMP", brokerRate, NATIONAL_OUT, forwarders, PARTNER_OUT));
@@ -74,6 +75,9 @@ public final class Benchmark {
                     latency.p50(), latency.p99(), latency.max(), latency.messages(), latency.rate()));
             lines.add(line("pipeline / broker", "%.2f", pipelineRate / brokerRate));
             lines.add(line("pipeline / sealing", "%.2f   (sealing on %d threads)", pipelineRate / sealingAll, cores));
+            lines.add(line("cpu per message", "pipeline %.2f ms, plain broker %.2f ms   (processor time of the"
+                    + " whole process, every thread, during each run)", pipeline.cpuMillisPerMessage(),
+                    broker.cpuMillisPerMessage()));
             lines.add(line("stages, mean", "%s   (inside the gateway, the measured runs)", stages));
             lines.add(line("warm-up", "%s", warmedUp));
             return String.join(System.lineSeparator(), lines) + System.lineSeparator();
@@ -120,17 +124,17 @@ public final class Benchmark {
         double sealingAll = sealing.rate(settings.messages(), cores);
 
         // As many forwarding consumers as the gateway has on a national queue: the same broker work, nothing else.
-        int forwarders = OutboundRoutes.CONSUMERS;
-        double brokerRate = plainBroker(properties, brokerData, brokerPort, forwarders);
+        int forwarders = properties.outbound().consumers();
+        StompFlow.Throughput broker = plainBroker(properties, brokerData, brokerPort, forwarders);
 
         progress.accept("pipeline: " + settings.messages() + " as fast as the broker takes them");
         Map<StageTimings.Stage, double[]> warmStages = stageTotals();
-        double pipelineRate = pipeline.throughput(settings.messages()).perSecond();
+        StompFlow.Throughput measured = pipeline.throughput(settings.messages());
         progress.accept(String.format(Locale.ROOT, "latency: %d messages at %.0f msg/s", settings.messages(),
                 settings.rate()));
         StompFlow.Latency latency = pipeline.paced(settings.messages(), settings.rate());
-        return new Report(settings, forwarders, brokerRate, spain.profile(), sealingOne, cores, sealingAll,
-                pipelineRate, latency, stageMeans(warmStages), warmedUp);
+        return new Report(settings, forwarders, broker, spain.profile(), sealingOne, cores, sealingAll, measured,
+                latency, stageMeans(warmStages), warmedUp);
     }
 
     /**
@@ -199,7 +203,7 @@ public final class Benchmark {
     }
 
     /** The same broker configuration as the gateway's, with a forwarder doing the gateway's broker work only. */
-    private double plainBroker(PasserelleProperties properties, Path data, int port, int forwarders)
+    private StompFlow.Throughput plainBroker(PasserelleProperties properties, Path data, int port, int forwarders)
             throws Exception {
         progress.accept("plain broker: " + settings.warmup() + " to warm it up, then " + settings.messages()
                 + " persistent messages forwarded by " + forwarders + " transacted consumer(s)");
@@ -207,7 +211,8 @@ public final class Benchmark {
         String secret = randomSecret();
         EmbeddedBroker broker = new EmbeddedBroker(new BrokerSettings(configured.host(), port, data,
                 properties.services(), List.copyOf(properties.partners().keySet()), configured.passwords(),
-                BrokerSettings.GATEWAY_USER, secret, configured.maxDeliveryAttempts()));
+                BrokerSettings.GATEWAY_USER, secret, configured.maxDeliveryAttempts(),
+                configured.checkedJournalBufferTimeout()));
         broker.start();
         try (Forwarder forwarder = new Forwarder(broker.inVmUrl(), BrokerSettings.GATEWAY_USER, secret, NATIONAL_OUT,
                 PARTNER_OUT, forwarders)) {
@@ -216,7 +221,7 @@ public final class Benchmark {
             if (settings.warmup() > 0) {
                 flow.throughput(settings.warmup());
             }
-            return flow.throughput(settings.messages()).perSecond();
+            return flow.throughput(settings.messages());
         } finally {
             broker.stop();
         }

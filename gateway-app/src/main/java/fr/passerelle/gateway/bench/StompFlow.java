@@ -1,6 +1,7 @@
 package fr.passerelle.gateway.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,10 +33,18 @@ final class StompFlow {
     record Endpoint(String account, String password, String queue) {
     }
 
-    /** {@code messages} taken from the first send to the last arrival. */
-    record Throughput(int messages, long nanos) {
+    /**
+     * {@code messages} taken from the first send to the last arrival, and the processor time the whole process
+     * spent meanwhile ({@code cpuNanos}, every thread of every core; -1 where the JVM cannot tell).
+     */
+    record Throughput(int messages, long nanos, long cpuNanos) {
         double perSecond() {
             return messages / (nanos / 1e9);
+        }
+
+        /** Processor milliseconds per message, NaN when not measured. */
+        double cpuMillisPerMessage() {
+            return cpuNanos < 0 ? Double.NaN : cpuNanos / 1e6 / messages;
         }
     }
 
@@ -67,8 +76,20 @@ final class StompFlow {
 
     /** Sends {@code count} messages as fast as the broker confirms them; the time until the last one arrived. */
     Throughput throughput(int count) throws IOException, InterruptedException {
+        long cpuBefore = processCpuNanos();
         Run run = run(count, 0);
-        return new Throughput(count, run.lastArrival() - run.firstSend());
+        long cpuAfter = processCpuNanos();
+        return new Throughput(count, run.lastArrival() - run.firstSend(),
+                cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore);
+    }
+
+    /**
+     * The processor time of this process so far, every thread, -1 if unknown: what a message costs, where a rate
+     * also says how long it waited.
+     */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     /** Sends {@code count} messages at {@code rate} a second; the time each one took to arrive. */

@@ -47,6 +47,9 @@ final class BrokerConfigurations {
                 .setJMXManagementEnabled(false)
                 .setSecurityEnabled(true)
                 .setPopulateValidatedUser(true);
+        // The same for either journal: Artemis takes the libaio one where it can, else NIO.
+        int bufferTimeout = Math.toIntExact(settings.journalBufferTimeout().toNanos());
+        config.setJournalBufferTimeout_AIO(bufferTimeout).setJournalBufferTimeout_NIO(bufferTimeout);
         config.registerBrokerPlugin(new SenderStamp());
 
         config.addAddressSetting("#", new AddressSettings()

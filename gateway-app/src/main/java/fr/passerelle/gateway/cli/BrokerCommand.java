@@ -130,7 +130,7 @@ public final class BrokerCommand implements Callable<Integer> {
                 port != null ? port : configured.port(),
                 dataDirectory != null ? dataDirectory : configured.dataDirectory(), properties.services(), partners,
                 configured.passwords(), BrokerSettings.GATEWAY_USER, configured.gatewayPassword(),
-                configured.maxDeliveryAttempts());
+                configured.maxDeliveryAttempts(), configured.checkedJournalBufferTimeout());
         return new ReplicatedBroker(settings, new HaSettings(place, peerHost, peerPort, ha.advertisedHost(),
                 ha.clusterUser(), ha.clusterPassword()));
     }

@@ -76,7 +76,8 @@ class MessagingConfiguration {
             }
             return new EmbeddedBroker(new BrokerSettings(broker.host(), broker.port(), broker.dataDirectory(),
                     properties.services(), List.copyOf(properties.partners().keySet()), broker.passwords(),
-                    GATEWAY_USER, gatewayPassword, broker.maxDeliveryAttempts()));
+                    GATEWAY_USER, gatewayPassword, broker.maxDeliveryAttempts(),
+                    broker.checkedJournalBufferTimeout()));
         }
 
         @Bean(destroyMethod = "destroy")
@@ -141,9 +142,9 @@ class MessagingConfiguration {
     @Bean
     OutboundRoutes outboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles,
             AuditTrail audit, MessageStore store, Clock clock, PartnerRules rules, ReviewDecisions decisions,
-            CaseRegistry cases, StageTimings timings) {
+            CaseRegistry cases, StageTimings timings, PasserelleProperties properties) {
         return new OutboundRoutes(parties, reader, profiles, audit, store, clock, rules, decisions, cases)
-                .withTimings(timings);
+                .withTimings(timings).withConsumers(properties.outbound().consumers());
     }
 
     @Bean

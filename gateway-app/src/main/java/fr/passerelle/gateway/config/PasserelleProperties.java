@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import fr.passerelle.gateway.broker.BrokerSettings;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -27,6 +29,7 @@ import jakarta.validation.constraints.Pattern;
  * @param defaultService the service that receives partner messages addressed to no known service
  * @param maxMessageBytes the largest envelope or sealed message accepted, in bytes
  * @param broker the message broker, embedded or external
+ * @param outbound how national services' messages are taken from their queues
  * @param store the message store
  * @param routing how partners' messages are routed to national services
  * @param console the liaison officers' console
@@ -44,6 +47,7 @@ public record PasserelleProperties(
         @DefaultValue("ofast") @Pattern(regexp = PARTY_ID) String defaultService,
         @DefaultValue("10485760") @Min(1024) @Max(104857600) int maxMessageBytes,
         @Valid @NotNull Broker broker,
+        @Valid @DefaultValue Outbound outbound,
         @Valid @DefaultValue Store store,
         @Valid @DefaultValue Routing routing,
         @Valid @DefaultValue Console console,
@@ -52,6 +56,16 @@ public record PasserelleProperties(
 
     /** What a party id looks like: the same rule as the envelope schema. */
     public static final String PARTY_ID = "[a-z][a-z0-9-]{1,31}";
+
+    /**
+     * The outbound flow.
+     *
+     * @param consumers consumers taking every message of each national queue, side by side (each one also has one
+     *     consumer for its URGENT and IMMEDIATE messages alone); each spends part of a message waiting for the
+     *     broker's journal and the database, so that several keep the processors busy
+     */
+    public record Outbound(@DefaultValue("12") @Min(1) @Max(64) int consumers) {
+    }
 
     /**
      * This gateway's identity.
@@ -245,6 +259,9 @@ public record PasserelleProperties(
      * @param gatewayPassword external mode and the {@code broker} command: the password of the gateway's own broker
      *     account ({@code gateway}), the same on gateways and brokers; give it through the environment
      * @param ha the {@code broker} command: the other broker of the HA pair and the cluster account
+     * @param journalBufferTimeout where a broker runs: how long its journal gathers writes before it writes and
+     *     syncs them in one go (between 1us and 100ms); every transacted commit waits up to this long plus the disk's
+     *     sync
      */
     public record Broker(
             @DefaultValue("embedded") @Pattern(regexp = "embedded|external") String mode,
@@ -255,13 +272,27 @@ public record PasserelleProperties(
             @DefaultValue Map<String, String> passwords,
             String url,
             String gatewayPassword,
-            @Valid @DefaultValue Ha ha) {
+            @Valid @DefaultValue Ha ha,
+            @DefaultValue("500us") @NotNull Duration journalBufferTimeout) {
 
         @Override
         public String toString() {
             return "Broker[mode=" + mode + ", host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory
                     + ", maxDeliveryAttempts=" + maxDeliveryAttempts + ", accounts=" + passwords.keySet() + ", url="
-                    + url + ", gatewayPassword=" + (gatewayPassword == null ? "none" : "(set)") + ", ha=" + ha + "]";
+                    + url + ", gatewayPassword=" + (gatewayPassword == null ? "none" : "(set)") + ", ha=" + ha
+                    + ", journalBufferTimeout=" + journalBufferTimeout + "]";
+        }
+
+        /** The journal buffer timeout, refused by its key when out of range. */
+        public Duration checkedJournalBufferTimeout() {
+            if (journalBufferTimeout.toNanos() < 1000
+                    || journalBufferTimeout.compareTo(BrokerSettings.MAX_JOURNAL_BUFFER_TIMEOUT) > 0) {
+                throw new InvalidConfigurationException("passerelle.broker.journal-buffer-timeout", "is "
+                        + journalBufferTimeout + "; it must be between 1us and "
+                        + BrokerSettings.MAX_JOURNAL_BUFFER_TIMEOUT.toMillis() + "ms (500us suits a disk that syncs"
+                        + " in a millisecond or less)");
+            }
+            return journalBufferTimeout;
         }
     }
 

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.activemq.artemis.core.config.Configuration;
 import org.junit.jupiter.api.Test;
 
 class BrokerSettingsTest {
@@ -22,6 +24,31 @@ class BrokerSettingsTest {
 
         assertThat(settings.host()).isEqualTo(BrokerSettings.DEFAULT_HOST);
         assertThat(settings.passwords()).containsOnlyKeys("ofast", "spain", "admin");
+    }
+
+    /**
+     * Without a journal buffer timeout, both journals (libaio and NIO) gather writes for 500 us; a given one is
+     * used as it is, and one out of range is refused.
+     */
+    @Test
+    void theJournalBufferTimeoutReachesBothJournals() {
+        BrokerSettings defaults = new BrokerSettings(null, 61616, DATA, List.of("ofast"), List.of("spain"),
+                passwords("ofast", "spain", "admin"), "gateway", "secret", 5);
+        assertThat(defaults.journalBufferTimeout()).isEqualTo(Duration.ofNanos(500_000));
+        Configuration configuration = BrokerConfigurations.base(defaults);
+        assertThat(configuration.getJournalBufferTimeout_NIO()).isEqualTo(500_000);
+        assertThat(configuration.getJournalBufferTimeout_AIO()).isEqualTo(500_000);
+
+        BrokerSettings given = new BrokerSettings(null, 61616, DATA, List.of("ofast"), List.of("spain"),
+                passwords("ofast", "spain", "admin"), "gateway", "secret", 5, Duration.ofMillis(2));
+        assertThat(BrokerConfigurations.base(given).getJournalBufferTimeout_NIO()).isEqualTo(2_000_000);
+
+        for (Duration wrong : List.of(Duration.ZERO, Duration.ofNanos(999), Duration.ofMillis(101))) {
+            assertThatThrownBy(() -> new BrokerSettings(null, 61616, DATA, List.of("ofast"), List.of("spain"),
+                    passwords("ofast", "spain", "admin"), "gateway", "secret", 5, wrong))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("the journal buffer timeout must be between 1us and 100ms");
+        }
     }
 
     /** An account without a password is named in the refusal. */

@@ -59,6 +59,8 @@ class BenchCommandTest {
         assertThat(figure(report, "pipeline / broker: +" + NUMBER)).isPositive();
         assertThat(figure(report, "pipeline / sealing: +" + NUMBER)).isPositive();
         assertThat(figure(report, "stages, mean: +validate " + NUMBER + " ms")).isPositive();
+        assertThat(figure(report, "cpu per message: +pipeline " + NUMBER + " ms")).isPositive();
+        assertThat(figure(report, "cpu per message: .*plain broker " + NUMBER + " ms")).isPositive();
         assertThat(report).contains("... warm-up: pipeline round 1 of at most 2, 10 messages, JIT compilers worked ");
         assertThat(report).containsPattern("(?m)^warm-up: +[12] pipeline round\\(s\\) of 10 messages[,;] ");
         assertThat(report).containsPattern("audit chain: +intact, [0-9]+ records");

@@ -60,12 +60,12 @@ public final class OutboundRoutes extends RouteBuilder {
     public static final String NATIONAL_OUT = "jms:queue:national.{{service}}.out?transacted=true"
             + "&lazyCreateTransactionManager=false&exposeListenerSession=true";
     /**
-     * Consumers of each national queue taking every message. Several, because each one spends most of a message
-     * waiting (the broker's journal write at commit, the database): together they keep the processors busy, and
-     * the broker writes their commits together. The national queue promises no order between messages, only
-     * priority, which the urgent lane keeps.
+     * Consumers of each national queue taking every message, unless {@link #withConsumers} says otherwise. Several,
+     * because each one spends part of a message waiting (the broker's journal write at commit, the database):
+     * together they keep the processors busy, and the broker writes their commits together. The national queue
+     * promises no order between messages, only priority, which the urgent lane keeps.
      */
-    public static final int CONSUMERS = 4;
+    public static final int DEFAULT_CONSUMERS = 4;
     /** The JMS priority of an URGENT message; IMMEDIATE is above it, ROUTINE below. */
     public static final int URGENT_PRIORITY = 7;
     /** The endpoint option of the consumers that take URGENT and IMMEDIATE messages only. */
@@ -114,6 +114,7 @@ public final class OutboundRoutes extends RouteBuilder {
     private final ReleasePolicy releasePolicy = new ReleasePolicy();
     private final Redaction redaction = new Redaction();
     private StageTimings timings = StageTimings.NONE;
+    private int consumers = DEFAULT_CONSUMERS;
 
     public OutboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, AuditTrail audit,
             MessageStore store, Clock clock) {
@@ -145,6 +146,15 @@ public final class OutboundRoutes extends RouteBuilder {
         return this;
     }
 
+    /** How many consumers of each national queue take every message (its urgent lane has one more). */
+    public OutboundRoutes withConsumers(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("at least one consumer per national queue, not " + count);
+        }
+        this.consumers = count;
+        return this;
+    }
+
     @Override
     public void configure() {
         routeTemplate("national-outbound")
@@ -157,11 +167,11 @@ public final class OutboundRoutes extends RouteBuilder {
                 .process(OutboundRoutes::readBrokerUser)
                 .to("direct:outbound");
 
-        // Two routes per service: one whose CONSUMERS take everything in priority order, the other only URGENT
+        // Two routes per service: one whose consumers take everything in priority order, the other only URGENT
         // and IMMEDIATE messages, so that these never wait for ROUTINE messages being processed.
         for (String service : parties.services()) {
             templatedRoute("national-outbound").routeId("outbound-" + service + "-receive")
-                    .parameter("service", service).parameter("consumers", Integer.toString(CONSUMERS));
+                    .parameter("service", service).parameter("consumers", Integer.toString(consumers));
             templatedRoute("national-outbound").routeId("outbound-" + service + "-urgent")
                     .parameter("service", service).parameter("lane", URGENT_LANE);
         }
