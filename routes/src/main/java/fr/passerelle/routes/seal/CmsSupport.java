@@ -29,6 +29,7 @@ import javax.crypto.spec.PSource;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAESOAEPparams;
@@ -45,6 +46,7 @@ import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.CMSSignerDigestMismatchException;
+import org.bouncycastle.cms.KeyTransRecipientInfoGenerator;
 import org.bouncycastle.cms.KeyTransRecipientInformation;
 import org.bouncycastle.cms.Recipient;
 import org.bouncycastle.cms.RecipientInfoGenerator;
@@ -54,10 +56,10 @@ import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient;
-import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputAEADEncryptor;
 import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
+import org.bouncycastle.operator.jcajce.JceAsymmetricKeyWrapper;
 import org.bouncycastle.util.CollectionStore;
 import org.bouncycastle.util.Selector;
 
@@ -154,7 +156,11 @@ final class CmsSupport {
         AlgorithmIdentifier oaep = new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(
                 PKCSObjectIdentifiers.id_RSAES_OAEP, new OAEPParameterSpec("SHA-256", "MGF1",
                         MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
-        return new JceKeyTransRecipientInfoGenerator(recipient, oaep).setProvider(JDK_CIPHERS);
+        // What JceKeyTransRecipientInfoGenerator builds from a certificate, from the certificate parsed once.
+        IssuerAndSerialNumber recipientId = new IssuerAndSerialNumber(holder(recipient).toASN1Structure());
+        return new KeyTransRecipientInfoGenerator(recipientId,
+                new JceAsymmetricKeyWrapper(oaep, recipient.getPublicKey()).setProvider(JDK_CIPHERS)) {
+        };
     }
 
     /**
@@ -213,9 +219,9 @@ final class CmsSupport {
     }
 
     /**
-     * Our own certificates, parsed once: Bouncy Castle's form of a certificate is immutable, and reading it again
-     * for every message took a tenth of the signing time. Few certificates are ever ours; should a long run of
-     * renewals fill the cache, it starts again empty.
+     * The certificates we sign and encrypt with, ours and partners', parsed once: Bouncy Castle's form of a
+     * certificate is immutable, and reading it again for every message took a tenth of the signing time. They are
+     * few; should a long run of renewals fill the cache, it starts again empty.
      */
     private static final Map<X509Certificate, X509CertificateHolder> HOLDERS = new ConcurrentHashMap<>();
     private static final int MAX_HOLDERS = 64;
@@ -234,7 +240,7 @@ final class CmsSupport {
             return holder;
         } catch (CertificateEncodingException e) {
             // Our own configuration, not the message: not a DECRYPTION_FAILED a sender could provoke.
-            throw new IllegalStateException("cannot encode our certificate "
+            throw new IllegalStateException("cannot encode the certificate "
                     + certificate.getSubjectX500Principal().getName(), e);
         }
     }
