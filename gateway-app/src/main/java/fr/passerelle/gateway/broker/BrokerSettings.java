@@ -48,6 +48,9 @@ public record BrokerSettings(String host, int port, Path dataDirectory, List<Str
     public static final Duration DEFAULT_JOURNAL_BUFFER_TIMEOUT = Duration.ofNanos(500_000);
     /** The longest journal buffer timeout accepted: beyond it, every commit would wait that long for nothing. */
     public static final Duration MAX_JOURNAL_BUFFER_TIMEOUT = Duration.ofMillis(100);
+    /** The journal buffer timeouts accepted, as the refusals say it. */
+    public static final String JOURNAL_BUFFER_TIMEOUT_RANGE = "between 1us and " + MAX_JOURNAL_BUFFER_TIMEOUT.toMillis()
+            + "ms";
 
     // Ids become address names and role names: no dots, wildcards or separators may slip in.
     private static final Pattern ACCOUNT_ID = Pattern.compile("[a-z][a-z0-9-]{1,31}");
@@ -62,9 +65,9 @@ public record BrokerSettings(String host, int port, Path dataDirectory, List<Str
     public BrokerSettings {
         host = host == null || host.isBlank() ? DEFAULT_HOST : host.strip();
         journalBufferTimeout = journalBufferTimeout == null ? DEFAULT_JOURNAL_BUFFER_TIMEOUT : journalBufferTimeout;
-        if (journalBufferTimeout.toNanos() < 1000 || journalBufferTimeout.compareTo(MAX_JOURNAL_BUFFER_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("the journal buffer timeout must be between 1us and "
-                    + MAX_JOURNAL_BUFFER_TIMEOUT.toMillis() + "ms, not " + journalBufferTimeout);
+        if (!acceptsJournalBufferTimeout(journalBufferTimeout)) {
+            throw new IllegalArgumentException("the journal buffer timeout must be " + JOURNAL_BUFFER_TIMEOUT_RANGE
+                    + ", not " + journalBufferTimeout);
         }
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("broker port must be between 1 and 65535, not " + port);
@@ -112,6 +115,11 @@ public record BrokerSettings(String host, int port, Path dataDirectory, List<Str
         }
         // Entries for accounts that do not exist here are dropped rather than turned into accounts.
         passwords = Map.copyOf(known);
+    }
+
+    /** Whether a journal buffer timeout is within {@link #JOURNAL_BUFFER_TIMEOUT_RANGE}. */
+    public static boolean acceptsJournalBufferTimeout(Duration timeout) {
+        return timeout.toNanos() >= 1000 && timeout.compareTo(MAX_JOURNAL_BUFFER_TIMEOUT) <= 0;
     }
 
     /** Never shows a password. */

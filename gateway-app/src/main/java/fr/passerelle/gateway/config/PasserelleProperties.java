@@ -285,12 +285,10 @@ public record PasserelleProperties(
 
         /** The journal buffer timeout, refused by its key when out of range. */
         public Duration checkedJournalBufferTimeout() {
-            if (journalBufferTimeout.toNanos() < 1000
-                    || journalBufferTimeout.compareTo(BrokerSettings.MAX_JOURNAL_BUFFER_TIMEOUT) > 0) {
+            if (!BrokerSettings.acceptsJournalBufferTimeout(journalBufferTimeout)) {
                 throw new InvalidConfigurationException("passerelle.broker.journal-buffer-timeout", "is "
-                        + journalBufferTimeout + "; it must be between 1us and "
-                        + BrokerSettings.MAX_JOURNAL_BUFFER_TIMEOUT.toMillis() + "ms (500us suits a disk that syncs"
-                        + " in a millisecond or less)");
+                        + journalBufferTimeout + "; it must be " + BrokerSettings.JOURNAL_BUFFER_TIMEOUT_RANGE
+                        + " (500us suits a disk that syncs in a millisecond or less)");
             }
             return journalBufferTimeout;
         }
