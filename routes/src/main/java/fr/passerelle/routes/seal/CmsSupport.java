@@ -152,15 +152,24 @@ final class CmsSupport {
     }
 
     /** Key transport by RSA-OAEP with SHA-256 and MGF1-SHA256 to the holder of {@code recipient}. */
-    static RecipientInfoGenerator rsaOaepRecipient(X509Certificate recipient) throws GeneralSecurityException {
-        AlgorithmIdentifier oaep = new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(
-                PKCSObjectIdentifiers.id_RSAES_OAEP, new OAEPParameterSpec("SHA-256", "MGF1",
-                        MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+    static RecipientInfoGenerator rsaOaepRecipient(X509Certificate recipient) {
         // What JceKeyTransRecipientInfoGenerator builds from a certificate, from the certificate parsed once.
         IssuerAndSerialNumber recipientId = new IssuerAndSerialNumber(holder(recipient).toASN1Structure());
         return new KeyTransRecipientInfoGenerator(recipientId,
-                new JceAsymmetricKeyWrapper(oaep, recipient.getPublicKey()).setProvider(JDK_CIPHERS)) {
+                new JceAsymmetricKeyWrapper(RSA_OAEP_SHA256, recipient.getPublicKey()).setProvider(JDK_CIPHERS)) {
         };
+    }
+
+    /** RSA-OAEP with SHA-256 and MGF1-SHA256, the same for every message: built once. */
+    private static final AlgorithmIdentifier RSA_OAEP_SHA256 = rsaOaepSha256();
+
+    private static AlgorithmIdentifier rsaOaepSha256() {
+        try {
+            return new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP,
+                    new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("RSA-OAEP with SHA-256 is not available", e);
+        }
     }
 
     /**
