@@ -257,8 +257,8 @@ public final class OutboundRoutes extends RouteBuilder {
         }
         exchange.setProperty(Headers.ENVELOPE, envelope);
         exchange.getIn().setHeader(Headers.MESSAGE_ID, envelope.getMessageId());
-        ExchangeAudit.of(exchange).record(envelope.getMessageId(), AuditEvent.OUTBOUND_RECEIVED, envelope.getSender(), null,
-                "from queue national." + exchange.getProperty(Headers.SERVICE, String.class) + ".out, "
+        ExchangeAudit.of(exchange).record(envelope.getMessageId(), AuditEvent.OUTBOUND_RECEIVED, envelope.getSender(),
+                null, "from queue national." + exchange.getProperty(Headers.SERVICE, String.class) + ".out, "
                         + body.length + " bytes, " + envelope.getMessageType());
     }
 
@@ -358,7 +358,8 @@ public final class OutboundRoutes extends RouteBuilder {
         exchange.getIn().setHeader("JMSDeliveryMode", DeliveryMode.PERSISTENT);
         // One record per partner, so that each partner's desk sees its held messages in the audit timeline.
         for (String partner : new LinkedHashSet<>(envelope.getRecipients().getRecipient())) {
-            ExchangeAudit.of(exchange).record(envelope.getMessageId(), AuditEvent.REVIEW_REQUESTED, "gateway", partner, reasons);
+            ExchangeAudit.of(exchange).record(envelope.getMessageId(), AuditEvent.REVIEW_REQUESTED, "gateway", partner,
+                    reasons);
         }
     }
 
@@ -492,8 +493,8 @@ public final class OutboundRoutes extends RouteBuilder {
     }
 
     private static void auditQueued(Exchange exchange) {
-        ExchangeAudit.of(exchange).record(exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class), AuditEvent.OUTBOUND_QUEUED,
-                "gateway", exchange.getProperty(Headers.TARGET_PARTNER, String.class),
+        ExchangeAudit.of(exchange).record(exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class),
+                AuditEvent.OUTBOUND_QUEUED, "gateway", exchange.getProperty(Headers.TARGET_PARTNER, String.class),
                 "partner." + exchange.getProperty(Headers.TARGET_PARTNER, String.class) + ".out");
     }
 

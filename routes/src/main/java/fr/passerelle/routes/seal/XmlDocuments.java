@@ -16,6 +16,7 @@ import org.apache.xml.security.c14n.CanonicalizationException;
 import org.apache.xml.security.c14n.Canonicalizer;
 import org.apache.xml.security.c14n.InvalidCanonicalizerException;
 import org.w3c.dom.Document;
+import org.xml.sax.EntityResolver;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
@@ -55,6 +56,11 @@ public final class XmlDocuments {
             "http://xml.org/sax/features/external-parameter-entities", false,
             "http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
 
+    /** The entity resolver of both parsers: every external entity refused, should one ever be asked for. */
+    private static final EntityResolver NO_ENTITIES = (publicId, systemId) -> {
+        throw new SAXException("external entities are not accepted");
+    };
+
     private XmlDocuments() {
     }
 
@@ -68,9 +74,7 @@ public final class XmlDocuments {
                     throw e;
                 }
             });
-            builder.setEntityResolver((publicId, systemId) -> {
-                throw new SAXException("external entities are not accepted");
-            });
+            builder.setEntityResolver(NO_ENTITIES);
             return builder.parse(new ByteArrayInputStream(xml));
         } catch (SAXException e) {
             throw new GatewayException(ReasonCode.MALFORMED_XML, "not well-formed XML: " + e.getMessage());
@@ -108,8 +112,7 @@ public final class XmlDocuments {
 
     /**
      * A namespace-aware SAX parser refusing any DOCTYPE, like the DOM parser of {@link #parse}, for reading a document
-     * in one pass without building its tree; not thread-safe, reusable one document after another. Its entity
-     * resolver refuses every external entity, should one ever be asked for.
+     * in one pass without building its tree; not thread-safe, reusable one document after another.
      */
     public static XMLReader newReader() {
         try {
@@ -122,9 +125,7 @@ public final class XmlDocuments {
             XMLReader reader = factory.newSAXParser().getXMLReader();
             reader.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             reader.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-            reader.setEntityResolver((publicId, systemId) -> {
-                throw new SAXException("external entities are not accepted");
-            });
+            reader.setEntityResolver(NO_ENTITIES);
             return reader;
         } catch (ParserConfigurationException | SAXException e) {
             throw new IllegalStateException("the XML parser cannot be hardened", e);
