@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.jms.JmsConstants;
 import org.apache.camel.component.jms.JmsMessage;
 
 import fr.passerelle.routes.ErrorHandling;
@@ -70,9 +71,12 @@ public final class OutboundRoutes extends RouteBuilder {
     public static final int URGENT_PRIORITY = 7;
     /** The endpoint option of the consumers that take URGENT and IMMEDIATE messages only. */
     public static final String URGENT_LANE = "&selector=RAW(JMSPriority >= " + URGENT_PRIORITY + ")";
-    /** Where a partner's sealed messages are queued. */
-    public static final String PARTNER_OUT = "jms:queue:partner.${exchangeProperty.passerelleTargetPartner}.out"
-            + "?preserveMessageQos=true";
+    /**
+     * Where a partner's sealed messages are queued. The queue, {@code partner.<p>.out}, is named on each message
+     * ({@link JmsConstants#JMS_DESTINATION_NAME}, which the endpoint takes off before sending): one endpoint for
+     * every partner, and no endpoint URI to resolve for each message.
+     */
+    public static final String PARTNER_OUT = "jms:queue:partner.out?preserveMessageQos=true";
 
     /** Where messages wait for a supervisor's review. */
     public static final String REVIEW_URI = "jms:queue:gateway.review";
@@ -192,7 +196,7 @@ public final class OutboundRoutes extends RouteBuilder {
                 .process(this::timedSeal).id("outbound-seal")
                 .split(exchangeProperty(Headers.SEALED))
                     .process(OutboundRoutes::prepareDelivery)
-                    .toD(PARTNER_OUT).id("outbound-deliver")
+                    .to(PARTNER_OUT).id("outbound-deliver")
                     .process(OutboundRoutes::auditQueued)
                 .end()
                 .process(this::writeAudit).id("outbound-audit");
@@ -400,9 +404,11 @@ public final class OutboundRoutes extends RouteBuilder {
     }
 
     /**
-     * Seals once per partner. A copy already in the store for this message and partner was sealed by an earlier
-     * delivery of the same national message that did not commit (a crash): that copy is sent, not a new one. A
-     * copy sealed from another national message means the service sent the same messageId twice: refused.
+     * Seals once per partner. The store keeps one copy per message and partner: when it already holds one, sealed by
+     * an earlier delivery of the same national message that did not commit (a crash), that copy is sent, not the
+     * new one, and what was done to make the new one is not audited. A copy sealed from another national message
+     * means the service sent the same messageId twice: refused. The store is asked after sealing, not before, so
+     * that a first delivery, nearly every delivery, costs one database write and no read.
      */
     private void seal(Exchange exchange) {
         Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
@@ -413,19 +419,20 @@ public final class OutboundRoutes extends RouteBuilder {
         List<SealedMessage> sealed = new ArrayList<>();
         AuditTrail kept = ExchangeAudit.of(exchange);
         for (Partner partner : recipients(envelope)) {
-            byte[] bytes = earlierCopy(envelope.getMessageId(), partner.id(), arrival, kept);
-            if (bytes == null) {
-                byte[] plaintext = partnerView(envelope, original, partner.id(), removals.get(partner.id()), kept);
-                bytes = profiles.get(partner.profile())
-                        .seal(plaintext, parties.identity().signing(), partner.currentEncryption());
-                if (store.store(MessageStore.Direction.OUTBOUND, envelope.getMessageId(), partner.id(),
-                        MessageSummaries.of(envelope), bytes, plaintext, null, arrival)) {
-                    kept.record(envelope.getMessageId(), AuditEvent.OUTBOUND_SEALED, "gateway", partner.id(),
-                            partner.profile() + " profile, " + bytes.length + " bytes, sha256 "
-                                    + Receipts.sha256Hex(bytes));
-                } else {
-                    bytes = earlierCopy(envelope.getMessageId(), partner.id(), arrival, kept);
-                }
+            List<AuditTrail.Entry> viewRecords = new ArrayList<>();
+            byte[] plaintext = partnerView(envelope, original, partner.id(), removals.get(partner.id()),
+                    (messageId, event, actor, to, details) -> viewRecords.add(
+                            new AuditTrail.Entry(messageId, event, actor, to, details)));
+            byte[] bytes = profiles.get(partner.profile())
+                    .seal(plaintext, parties.identity().signing(), partner.currentEncryption());
+            if (store.store(MessageStore.Direction.OUTBOUND, envelope.getMessageId(), partner.id(),
+                    MessageSummaries.of(envelope), bytes, plaintext, null, arrival)) {
+                kept.recordAll(viewRecords);
+                kept.record(envelope.getMessageId(), AuditEvent.OUTBOUND_SEALED, "gateway", partner.id(),
+                        partner.profile() + " profile, " + bytes.length + " bytes, sha256 "
+                                + Receipts.sha256Hex(bytes));
+            } else {
+                bytes = earlierCopy(envelope.getMessageId(), partner.id(), arrival, kept);
             }
             sealed.add(new SealedMessage(partner.id(), bytes));
         }
@@ -454,12 +461,11 @@ public final class OutboundRoutes extends RouteBuilder {
         return view;
     }
 
-    /** The sealed bytes recorded for this message and partner by an earlier delivery of the same national message. */
+    /** The sealed bytes the store kept for this message and partner, from an earlier delivery of the same message. */
     private byte[] earlierCopy(String messageId, String partner, String arrival, AuditTrail kept) {
-        MessageStore.Copy copy = store.copy(MessageStore.Direction.OUTBOUND, messageId, partner).orElse(null);
-        if (copy == null) {
-            return null;
-        }
+        MessageStore.Copy copy = store.copy(MessageStore.Direction.OUTBOUND, messageId, partner).orElseThrow(
+                () -> new IllegalStateException("the store refused a copy of " + messageId + " for " + partner
+                        + " but holds none"));
         if (copy.source() != null && !copy.source().equals(arrival)) {
             throw new GatewayException(ReasonCode.DUPLICATE_MESSAGE, "messageId " + messageId
                     + " was already sent to " + partner + " in another message");
@@ -479,6 +485,7 @@ public final class OutboundRoutes extends RouteBuilder {
         // The partner queue delivers by priority: an IMMEDIATE or URGENT message overtakes a ROUTINE backlog.
         exchange.getIn().setHeader("JMSPriority", jmsPriority(envelope.getPriority()));
         exchange.getIn().setHeader("JMSDeliveryMode", DeliveryMode.PERSISTENT);
+        exchange.getIn().setHeader(JmsConstants.JMS_DESTINATION_NAME, "partner." + sealed.partner() + ".out");
         exchange.setProperty(Headers.TARGET_PARTNER, sealed.partner());
         exchange.getIn().setBody(sealed.sealed());
     }

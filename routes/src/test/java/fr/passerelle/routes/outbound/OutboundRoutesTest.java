@@ -157,10 +157,10 @@ class OutboundRoutesTest extends CamelTestSupport {
 
     /**
      * The same national message delivered twice, as after a crash before the broker commit: the copy sealed the
-     * first time is queued again, not a new seal, and the store keeps one copy.
+     * first time is queued again, not the new seal, and the store keeps one copy.
      */
     @Test
-    void aRedeliveredMessageIsNotSealedAgain() throws Exception {
+    void aRedeliveredMessageSendsTheCopySealedFirst() throws Exception {
         start();
         MockEndpoint partner = getMockEndpoint("mock:partner");
         partner.expectedMessageCount(2);

@@ -186,6 +186,28 @@ class ReleaseRoutesTest extends CamelTestSupport {
                 assertThat(new String(copy.plaintext(), StandardCharsets.UTF_8)).doesNotContain("<person"));
     }
 
+    /**
+     * The Benelux message above delivered twice, as after a crash before the broker commit; expects the copy
+     * sealed the first time sent both times, and its redaction audited once, with the first seal.
+     */
+    @Test
+    void aRedeliveryAuditsTheRedactionOfTheCopySentOnly() throws Exception {
+        byte[] envelope = TestPki.sampleWithNewId("intel-report-with-persons-to-benelux.xml");
+        MockEndpoint partner = getMockEndpoint("mock:partner");
+        partner.expectedMessageCount(2);
+
+        send(envelope, "ofast");
+        send(envelope, "ofast");
+
+        MockEndpoint.assertIsSatisfied(context);
+        assertThat(partner.getReceivedExchanges().get(1).getIn().getBody(byte[].class))
+                .isEqualTo(partner.getReceivedExchanges().get(0).getIn().getBody(byte[].class));
+        assertThat(audit.events()).containsSubsequence(AuditEvent.CONTENT_REDACTED, AuditEvent.OUTBOUND_SEALED,
+                AuditEvent.OUTBOUND_ALREADY_SEALED).containsOnlyOnce(AuditEvent.CONTENT_REDACTED,
+                AuditEvent.OUTBOUND_SEALED);
+        assertThat(store.stored()).hasSize(1);
+    }
+
     /** Europol receives the Europol-style rendering, valid against its schema. */
     @Test
     void europolReceivesTheEuropolStyleXml() throws Exception {
