@@ -1,7 +1,6 @@
 package fr.passerelle.gateway.store;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -26,6 +25,8 @@ public final class StorageKey {
 
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
+
+    private static final ThreadLocal<Cipher> ENCRYPTING = ThreadLocal.withInitial(StorageKey::newCipher);
 
     private final SecretKey key;
     private final SecureRandom random = new SecureRandom();
@@ -67,11 +68,14 @@ public final class StorageKey {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            // A cipher is reused by its thread only, and each use starts with init and a fresh nonce.
+            Cipher cipher = ENCRYPTING.get();
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
-            byte[] sealed = cipher.doFinal(plaintext);
-            return ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
+            byte[] stored = new byte[NONCE_BYTES + cipher.getOutputSize(plaintext.length)];
+            System.arraycopy(nonce, 0, stored, 0, NONCE_BYTES);
+            int written = cipher.doFinal(plaintext, 0, plaintext.length, stored, NONCE_BYTES);
+            return written == stored.length - NONCE_BYTES ? stored : Arrays.copyOf(stored, NONCE_BYTES + written);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot encrypt for storage", e);
         }
@@ -80,12 +84,20 @@ public final class StorageKey {
     /** The plaintext, or an exception when the ciphertext, its associated data or the key do not match. */
     public byte[] decrypt(byte[] stored, String associatedData) {
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = newCipher();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, Arrays.copyOf(stored, NONCE_BYTES)));
             cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
             return cipher.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("stored message cannot be decrypted: wrong key or altered data", e);
+        }
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this Java runtime has no AES/GCM/NoPadding", e);
         }
     }
 }
