@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -98,5 +99,36 @@ class JdbcCaseRegistryTest {
 
         assertThat(registry.servicesFor("OFAST-2026-00043")).isEmpty();
         assertThat(registry.servicesFor(null)).isEmpty();
+    }
+
+    /**
+     * One instance remembers a case again and again, as every message of a case does, while it keeps two pairs in
+     * memory; expects the database asked once per pair, and again only for a pair pushed out by two others.
+     */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void aPairAlreadyRememberedCostsNoDatabaseRoundTrip(Databases database) {
+        AtomicInteger looks = new AtomicInteger();
+        JdbcTemplate counting = new JdbcTemplate(database.fresh()) {
+            @Override
+            public <T> T queryForObject(String sql, Class<T> requiredType, Object... args) {
+                looks.incrementAndGet();
+                return super.queryForObject(sql, requiredType, args);
+            }
+        };
+        JdbcCaseRegistry registry = new JdbcCaseRegistry(counting, Clock.systemUTC(), 2);
+
+        for (int i = 0; i < 5; i++) {
+            registry.remember("OFAST-2026-00042", "ofast");
+        }
+        assertThat(looks).hasValue(1);
+        registry.remember("OFAST-2026-00042", "douane");
+        registry.remember("OFAST-2026-00043", "ofast");
+        registry.remember("OFAST-2026-00043", "ofast");
+        assertThat(looks).hasValue(3);
+        registry.remember("OFAST-2026-00042", "ofast");
+        assertThat(looks).hasValue(4);
+        assertThat(counting.queryForObject("select count(*) from case_reference", Integer.class)).isEqualTo(3);
+        assertThat(registry.servicesFor("OFAST-2026-00042")).containsExactly("ofast", "douane");
     }
 }
