@@ -105,6 +105,7 @@ public final class OutboundRoutes extends RouteBuilder {
     private static final String HOLD = "passerelleHold";
     private static final String REMOVALS = "passerelleRemovals";
     private static final String POLICY_STARTED = "passerellePolicyStarted";
+    private static final String SEALED_COUNT = "passerelleSealedCount";
 
     private final Parties parties;
     private final EnvelopeReader reader;
@@ -194,7 +195,8 @@ public final class OutboundRoutes extends RouteBuilder {
                     .stop()
                 .end()
                 .process(this::timedSeal).id("outbound-seal")
-                .split(exchangeProperty(Headers.SEALED))
+                // One pass per sealed copy, on this exchange: nothing to copy, unlike a split.
+                .loop(exchangeProperty(SEALED_COUNT))
                     .process(OutboundRoutes::prepareDelivery)
                     .to(PARTNER_OUT).id("outbound-deliver")
                     .process(OutboundRoutes::auditQueued)
@@ -437,6 +439,7 @@ public final class OutboundRoutes extends RouteBuilder {
             sealed.add(new SealedMessage(partner.id(), bytes));
         }
         exchange.setProperty(Headers.SEALED, sealed);
+        exchange.setProperty(SEALED_COUNT, sealed.size());
     }
 
     /**
@@ -475,8 +478,11 @@ public final class OutboundRoutes extends RouteBuilder {
         return copy.sealed();
     }
 
+    /** The loop's current copy, as the message to queue for its partner. */
     private static void prepareDelivery(Exchange exchange) {
-        SealedMessage sealed = exchange.getIn().getBody(SealedMessage.class);
+        @SuppressWarnings("unchecked")
+        List<SealedMessage> all = exchange.getProperty(Headers.SEALED, List.class);
+        SealedMessage sealed = all.get(exchange.getProperty(Exchange.LOOP_INDEX, Integer.class));
         Envelope envelope = exchange.getProperty(Headers.ENVELOPE, Envelope.class);
         exchange.getIn().removeHeaders("*");
         exchange.getIn().setHeader(Headers.MESSAGE_ID, envelope.getMessageId());

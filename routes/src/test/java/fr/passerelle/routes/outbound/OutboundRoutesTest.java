@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.jms.JmsConstants;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,37 @@ class OutboundRoutesTest extends CamelTestSupport {
             assertThat(stored.sealed()).isEqualTo(sealed);
             assertThat(stored.plaintext()).isEqualTo(envelope);
         });
+    }
+
+    /**
+     * One message for Spain and Benelux; expects a copy sealed for each, queued to each partner's own queue, each
+     * stored and audited, in the order of the recipients.
+     */
+    @Test
+    void sealsAndQueuesACopyForEachRecipient() throws Exception {
+        start();
+        MockEndpoint partner = getMockEndpoint("mock:partner");
+        partner.expectedMessageCount(2);
+        byte[] envelope = new String(sample("intel-report-to-spain.xml"), StandardCharsets.UTF_8)
+                .replace("<recipient>spain</recipient>", "<recipient>spain</recipient><recipient>benelux</recipient>")
+                .getBytes(StandardCharsets.UTF_8);
+
+        send(envelope, "ofast", "ofast");
+
+        MockEndpoint.assertIsSatisfied(context);
+        List<String> partners = List.of("spain", "benelux");
+        for (int i = 0; i < partners.size(); i++) {
+            Exchange delivered = partner.getReceivedExchanges().get(i);
+            String id = partners.get(i);
+            assertThat(delivered.getIn().getHeader(Headers.PARTNER)).isEqualTo(id);
+            assertThat(delivered.getIn().getHeader(JmsConstants.JMS_DESTINATION_NAME))
+                    .isEqualTo("partner." + id + ".out");
+            assertThat(cms.open(delivered.getIn().getBody(byte[].class), TestPki.identity(id).decryption(),
+                    TestPki.partner("fr").trust()).content()).isEqualTo(envelope);
+        }
+        assertThat(audit.writes()).containsExactly(List.of(AuditEvent.OUTBOUND_RECEIVED, AuditEvent.OUTBOUND_SEALED,
+                AuditEvent.OUTBOUND_SEALED, AuditEvent.OUTBOUND_QUEUED, AuditEvent.OUTBOUND_QUEUED));
+        assertThat(store.stored()).extracting(RecordingStore.Stored::partner).containsExactly("spain", "benelux");
     }
 
     /** The records of one message's step reach the trail in one write, at the end of the step. */
