@@ -151,9 +151,11 @@ public class JdbcAuditTrail implements AuditTrail {
     /** Appends {@code batch} to the chain, in its order, in one transaction. */
     private void append(List<Pending> batch) {
         transaction.executeWithoutResult(status -> {
-            Map<String, Object> head = jdbc.queryForMap(
-                    "select last_seq, last_hash from audit_head where id = 1 for update");
-            long seq = ((Number) head.get("last_seq")).longValue();
+            // The head row is locked by an update that reserves the batch's numbers, not by SELECT ... FOR UPDATE,
+            // which H2 parses again every time (it keeps no parsed FOR UPDATE statement). Other instances wait here.
+            jdbc.update("update audit_head set last_seq = last_seq + ? where id = 1", batch.size());
+            Map<String, Object> head = jdbc.queryForMap("select last_seq, last_hash from audit_head where id = 1");
+            long seq = ((Number) head.get("last_seq")).longValue() - batch.size();
             String previous = (String) head.get("last_hash");
             List<Object[]> rows = new ArrayList<>(batch.size());
             for (Pending record : batch) {
