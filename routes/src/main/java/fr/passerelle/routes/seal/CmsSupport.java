@@ -9,7 +9,9 @@ import static fr.passerelle.routes.ReasonCode.SIGNATURE_INVALID;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -23,8 +25,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
+import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
@@ -56,10 +60,12 @@ import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient;
+import org.bouncycastle.operator.AsymmetricKeyWrapper;
+import org.bouncycastle.operator.GenericKey;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.OperatorException;
 import org.bouncycastle.operator.OutputAEADEncryptor;
 import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
-import org.bouncycastle.operator.jcajce.JceAsymmetricKeyWrapper;
 import org.bouncycastle.util.CollectionStore;
 import org.bouncycastle.util.Selector;
 
@@ -155,20 +161,57 @@ final class CmsSupport {
     static RecipientInfoGenerator rsaOaepRecipient(X509Certificate recipient) {
         // What JceKeyTransRecipientInfoGenerator builds from a certificate, from the certificate parsed once.
         IssuerAndSerialNumber recipientId = new IssuerAndSerialNumber(holder(recipient).toASN1Structure());
-        return new KeyTransRecipientInfoGenerator(recipientId,
-                new JceAsymmetricKeyWrapper(RSA_OAEP_SHA256, recipient.getPublicKey()).setProvider(JDK_CIPHERS)) {
+        return new KeyTransRecipientInfoGenerator(recipientId, new OaepKeyWrapper(recipient.getPublicKey())) {
         };
     }
 
-    /** RSA-OAEP with SHA-256 and MGF1-SHA256, the same for every message: built once. */
+    /** RSA-OAEP with SHA-256, MGF1-SHA256 and no label, the same for every message: built once. */
+    private static final OAEPParameterSpec OAEP_SHA256 = new OAEPParameterSpec("SHA-256", "MGF1",
+            MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
     private static final AlgorithmIdentifier RSA_OAEP_SHA256 = rsaOaepSha256();
 
     private static AlgorithmIdentifier rsaOaepSha256() {
         try {
             return new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP,
-                    new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+                    OAEP_SHA256);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("RSA-OAEP with SHA-256 is not available", e);
+        }
+    }
+
+    /**
+     * Wraps a content key by RSA-OAEP ({@link #OAEP_SHA256}) with the JDK's cipher. Bouncy Castle's
+     * {@code JceAsymmetricKeyWrapper} does the same, but looks the cipher up and decodes the OAEP parameters from
+     * their ASN.1 again for every message, which cost more than the RSA operation's own padding; here each thread
+     * keeps its cipher, initialised for every key it wraps.
+     */
+    private static final class OaepKeyWrapper extends AsymmetricKeyWrapper {
+
+        private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
+            try {
+                return Cipher.getInstance("RSA/ECB/OAEPPadding", JDK_CIPHERS);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("RSA-OAEP is not available from " + JDK_CIPHERS, e);
+            }
+        });
+
+        private final PublicKey recipient;
+
+        OaepKeyWrapper(PublicKey recipient) {
+            super(RSA_OAEP_SHA256);
+            this.recipient = recipient;
+        }
+
+        @Override
+        public byte[] generateWrappedKey(GenericKey contentKey) throws OperatorException {
+            Object key = contentKey.getRepresentation();
+            try {
+                Cipher cipher = CIPHERS.get();
+                cipher.init(Cipher.WRAP_MODE, recipient, OAEP_SHA256);
+                return cipher.wrap(key instanceof Key jceKey ? jceKey : new SecretKeySpec((byte[]) key, "AES"));
+            } catch (GeneralSecurityException e) {
+                throw new OperatorException("cannot wrap the content key: " + e.getMessage(), e);
+            }
         }
     }
 
