@@ -19,6 +19,7 @@ import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,9 +32,14 @@ import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
+import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAESOAEPparams;
@@ -114,6 +120,7 @@ final class CmsSupport {
                 X509CertificateHolder certificate = holder(signer.credential().certificate());
                 generator.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder()
                         .setProvider(BouncyCastle.provider())
+                        .setSignedAttributeGenerator(signingTimeNow())
                         .build(signer.algorithm(), signer.credential().key(), certificate));
                 certificates.add(certificate);
             }
@@ -122,6 +129,28 @@ final class CmsSupport {
         } catch (OperatorCreationException | CMSException | IOException e) {
             throw new GatewayException(SEAL_FAILED, "cannot sign: " + e.getMessage(), e);
         }
+    }
+
+    /** The signing-time attribute of one second, as Bouncy Castle encodes it (UTCTime, whole seconds). */
+    private record SigningTime(long second, AttributeTable attributes) {
+    }
+
+    private static volatile SigningTime signingTime = new SigningTime(Long.MIN_VALUE, null);
+
+    /**
+     * The signed attributes we give a signer: the signing time, now. Bouncy Castle would add the same one, but builds
+     * a date formatter to encode it for every signature; the time has whole seconds, so the messages signed within
+     * one second share it. Bouncy Castle adds the content type, the message digest and the algorithm protection.
+     */
+    static AttributeTable signingTimeNow() {
+        long second = Math.floorDiv(System.currentTimeMillis(), 1000L);
+        SigningTime current = signingTime;
+        if (current.second() != second) {
+            current = new SigningTime(second, new AttributeTable(new Attribute(CMSAttributes.signingTime,
+                    new DERSet(new Time(new Date(second * 1000L))))));
+            signingTime = current;
+        }
+        return current.attributes();
     }
 
     /** SHA-256 with ECDSA for an EC key, RSA-PSS with SHA-256 (MGF1-SHA256) for an RSA key. */

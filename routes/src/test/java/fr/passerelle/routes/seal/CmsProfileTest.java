@@ -10,7 +10,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.SignerInformation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -153,5 +160,36 @@ class CmsProfileTest {
 
         assertRefused(() -> cms.open(sealed, fr.decryption(), spainAsPartner.trust()),
                 ReasonCode.SIGNATURE_INVALID);
+    }
+
+    /**
+     * Two signatures made one after the other; expects each signer info to carry the standard signed attributes
+     * once each (content type, message digest, algorithm protection, signing time), its signing time the second it
+     * was made, and each digest its own content's.
+     */
+    @Test
+    void signaturesCarryTheirSigningTimeOnceWithTheStandardAttributes() throws Exception {
+        Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        byte[] first = cms.sign(PLAINTEXT, fr.signing());
+        byte[] second = cms.sign("<other/>".getBytes(StandardCharsets.UTF_8), fr.signing());
+        Instant after = Instant.now();
+
+        for (byte[] signed : List.of(first, second)) {
+            SignerInformation signer = new CMSSignedData(signed)
+                    .getSignerInfos().getSigners().iterator().next();
+            AttributeTable attributes = signer.getSignedAttributes();
+            assertThat(attributes.size()).isEqualTo(4);
+            assertThat(attributes.getAll(CMSAttributes.signingTime).size()).isEqualTo(1);
+            assertThat(attributes.get(CMSAttributes.contentType)).isNotNull();
+            assertThat(attributes.get(CMSAttributes.messageDigest)).isNotNull();
+            assertThat(attributes.get(CMSAttributes.cmsAlgorithmProtect)).isNotNull();
+            Instant signedAt = Time.getInstance(attributes
+                    .get(CMSAttributes.signingTime).getAttrValues().getObjectAt(0))
+                    .getDate().toInstant();
+            assertThat(signedAt).isBetween(before, after);
+        }
+        assertThat(cms.verify(first, frAsPartner.trust()).content()).isEqualTo(PLAINTEXT);
+        assertThat(cms.verify(second, frAsPartner.trust()).content()).isEqualTo("<other/>".getBytes(
+                StandardCharsets.UTF_8));
     }
 }
