@@ -148,15 +148,20 @@ public class JdbcAuditTrail implements AuditTrail {
         }
     }
 
+    /** The chain's head: the last sequence number given out and the hash of the record that has it. */
+    private record Head(long seq, String hash) {
+    }
+
     /** Appends {@code batch} to the chain, in its order, in one transaction. */
     private void append(List<Pending> batch) {
         transaction.executeWithoutResult(status -> {
             // The head row is locked by an update that reserves the batch's numbers, not by SELECT ... FOR UPDATE,
             // which H2 parses again every time (it keeps no parsed FOR UPDATE statement). Other instances wait here.
             jdbc.update("update audit_head set last_seq = last_seq + ? where id = 1", batch.size());
-            Map<String, Object> head = jdbc.queryForMap("select last_seq, last_hash from audit_head where id = 1");
-            long seq = ((Number) head.get("last_seq")).longValue() - batch.size();
-            String previous = (String) head.get("last_hash");
+            Head head = jdbc.queryForObject("select last_seq, last_hash from audit_head where id = ?",
+                    (row, n) -> new Head(row.getLong("last_seq"), row.getString("last_hash")), 1);
+            long seq = head.seq() - batch.size();
+            String previous = head.hash();
             List<Object[]> rows = new ArrayList<>(batch.size());
             for (Pending record : batch) {
                 seq++;
