@@ -82,6 +82,12 @@ class OutboundRoutesTest extends CamelTestSupport {
         return Files.readAllBytes(TestPki.sample(name));
     }
 
+    /** The sample intel report for Spain with every match of {@code regex} replaced. */
+    private static byte[] intelReportWith(String regex, String replacement) throws Exception {
+        return new String(sample("intel-report-to-spain.xml"), StandardCharsets.UTF_8).replaceAll(regex, replacement)
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Sends the sample intel report as ofast; expects one sealed message for Spain that Spain can open. */
     @Test
     void sealsTheSampleForSpain() throws Exception {
@@ -120,9 +126,8 @@ class OutboundRoutesTest extends CamelTestSupport {
         start();
         MockEndpoint partner = getMockEndpoint("mock:partner");
         partner.expectedMessageCount(2);
-        byte[] envelope = new String(sample("intel-report-to-spain.xml"), StandardCharsets.UTF_8)
-                .replace("<recipient>spain</recipient>", "<recipient>spain</recipient><recipient>benelux</recipient>")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] envelope = intelReportWith("<recipient>spain</recipient>",
+                "<recipient>spain</recipient><recipient>benelux</recipient>");
 
         send(envelope, "ofast", "ofast");
 
@@ -237,18 +242,14 @@ class OutboundRoutesTest extends CamelTestSupport {
     /** Sends an envelope missing required fields; expects SCHEMA_INVALID. */
     @Test
     void quarantinesAnInvalidEnvelope() throws Exception {
-        byte[] invalid = new String(sample("intel-report-to-spain.xml"), StandardCharsets.UTF_8)
-                .replaceAll("<messageType>[A-Z_]+</messageType>", "<messageType>GOSSIP</messageType>")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] invalid = intelReportWith("<messageType>[A-Z_]+</messageType>", "<messageType>GOSSIP</messageType>");
         assertQuarantined(invalid, "ofast", "ofast", ReasonCode.SCHEMA_INVALID);
     }
 
     /** Sends an envelope for a partner that is not configured; expects UNKNOWN_PARTNER and nothing sent. */
     @Test
     void quarantinesAnEnvelopeForAnUnknownPartner() throws Exception {
-        byte[] unknown = new String(sample("intel-report-to-spain.xml"), StandardCharsets.UTF_8)
-                .replace("<recipient>spain</recipient>", "<recipient>atlantis</recipient>")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] unknown = intelReportWith("<recipient>spain</recipient>", "<recipient>atlantis</recipient>");
         assertQuarantined(unknown, "ofast", "ofast", ReasonCode.UNKNOWN_PARTNER);
     }
 
@@ -258,9 +259,7 @@ class OutboundRoutesTest extends CamelTestSupport {
         start();
         MockEndpoint partner = getMockEndpoint("mock:partner");
         partner.expectedMessageCount(1);
-        byte[] immediate = new String(sample("intel-report-to-spain.xml"), StandardCharsets.UTF_8)
-                .replaceAll("<priority>[A-Z]+</priority>", "<priority>IMMEDIATE</priority>")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] immediate = intelReportWith("<priority>[A-Z]+</priority>", "<priority>IMMEDIATE</priority>");
 
         send(immediate, "ofast", "ofast");
 
