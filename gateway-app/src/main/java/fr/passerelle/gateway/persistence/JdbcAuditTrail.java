@@ -174,7 +174,7 @@ public class JdbcAuditTrail implements AuditTrail {
             }
             jdbc.batchUpdate("insert into audit_record (seq, recorded_at, message_id, event, actor, partner, details,"
                     + " previous_hash, record_hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
-            jdbc.update("update audit_head set last_seq = ?, last_hash = ? where id = 1", seq, previous);
+            jdbc.update("update audit_head set last_hash = ? where id = 1", previous);
             long first = seq - batch.size() + 1;
             for (long s = first; s <= seq; s++) {
                 if (s % checkpointEvery == 0) {
