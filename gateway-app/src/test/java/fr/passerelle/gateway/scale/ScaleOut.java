@@ -1,22 +1,34 @@
 package fr.passerelle.gateway.scale;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import fr.passerelle.gateway.GatewayApplication;
 import fr.passerelle.gateway.GatewayTestSupport;
 import fr.passerelle.gateway.broker.BrokerSettings;
+import fr.passerelle.gateway.broker.EmbeddedBroker;
 import fr.passerelle.gateway.broker.HaSettings;
+import fr.passerelle.gateway.broker.QueueDepths;
 import fr.passerelle.gateway.broker.ReplicatedBroker;
+import fr.passerelle.gateway.persistence.AuditVerifier;
 import fr.passerelle.routes.TestPki;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -53,6 +65,73 @@ final class ScaleOut {
         BrokerSettings settings = new BrokerSettings(HOST, port, data, SERVICES, PARTNERS, passwords,
                 BrokerSettings.GATEWAY_USER, GATEWAY_PASSWORD, 5);
         return new ReplicatedBroker(settings, new HaSettings(role, HOST, peerPort, null, null, CLUSTER_PASSWORD));
+    }
+
+    /** The URL a gateway or client uses for the pair: both brokers, failing over for ever. */
+    static String pairUrl(int primaryPort, int backupPort) {
+        return "(tcp://" + HOST + ":" + primaryPort + ",tcp://" + HOST + ":" + backupPort + ")"
+                + "?ha=true&reconnectAttempts=-1&retryInterval=100";
+    }
+
+    /** What takes the primary of the pair away. */
+    @FunctionalInterface
+    interface PrimaryFailure {
+        void strike() throws Exception;
+    }
+
+    /**
+     * ofast sends {@code count} reports for Spain to the pair; once {@code gateway} has queued a quarter of them, the
+     * primary fails. Expects the backup to take over, and then: every report once on its {@code partner.spain.out},
+     * one sealed copy of each in the store, nothing in quarantine, the audit chain intact.
+     */
+    static void everyReportOnceAcross(PrimaryFailure failure, int count, String pair, ReplicatedBroker backup,
+            ConfigurableApplicationContext gateway) throws Exception {
+        JdbcTemplate jdbc = gateway.getBean(JdbcTemplate.class);
+        List<byte[]> envelopes = envelopes(count);
+        List<String> ids = envelopes.stream().map(TestPki::messageIdOf).toList();
+        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+            try {
+                send(pair, envelopes);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        boolean atWork = await(Duration.ofSeconds(60), () -> queued(jdbc) >= count / 4);
+        assertThat(atWork).as("the gateway is at work before the primary fails (sending %s)",
+                sending.isDone() ? "done" : "not done").isTrue();
+        long queuedAtFailure = queued(jdbc);
+        failure.strike();
+        assertThat(backup.waitForActivation(Duration.ofSeconds(60))).as("backup took over").isTrue();
+        sending.get(60, TimeUnit.SECONDS);
+
+        assertThat(await(Duration.ofSeconds(120),
+                () -> queued(jdbc) == count && backup.messageCount("national.ofast.out") == 0))
+                .as("every report queued for Spain, none left to process (%d queued when the primary failed)",
+                        queuedAtFailure).isTrue();
+        assertThat(queuedAtFailure).as("the primary failed mid-traffic").isLessThan(count);
+        assertThat(backup.messageCount(EmbeddedBroker.QUARANTINE)).as("quarantined").isZero();
+        assertThat(gateway.getBean(QueueDepths.class).messageCount("partner.spain.out"))
+                .as("Spain's backlog as the gateway reads it from the broker now active").isEqualTo(count);
+
+        List<String> delivered = drainSpain(backup.tcpUrl());
+        assertThat(delivered.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()))
+                .entrySet()).as("messageIds taken more than once")
+                .noneMatch(entry -> entry.getValue() > 1);
+        assertThat(delivered).as("every report once on partner.spain.out").hasSize(count)
+                .containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(jdbc.queryForObject("select count(*) from message_store where direction = 'OUTBOUND'"
+                + " and partner = 'spain'", Integer.class)).as("sealed copies").isEqualTo(count);
+
+        AuditVerifier.Result audit = new AuditVerifier(gateway.getBean(DataSource.class),
+                TestPki.partner("fr").trust()).verify();
+        assertThat(audit.intact()).as(audit.problem()).isTrue();
+    }
+
+    /** How many distinct reports the gateway has queued for Spain. */
+    private static long queued(JdbcTemplate jdbc) {
+        return jdbc.queryForObject("select count(distinct message_id) from audit_record where event = 'OUTBOUND_QUEUED'"
+                + " and partner = 'spain'", Long.class);
     }
 
     /** A whole gateway in external mode against these brokers, on random ports, with its own folder. */

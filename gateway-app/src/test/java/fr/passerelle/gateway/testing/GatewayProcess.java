@@ -149,16 +149,21 @@ public final class GatewayProcess implements AutoCloseable {
         return new CommandResult(command.exitValue(), output);
     }
 
-    private static String java() {
+    static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static String jar() {
+    static String jar() {
         return System.getProperty("passerelle.jar", "gateway-app/target/passerelle.jar");
     }
 
     /** The last lines the gateway wrote, for a failure message. */
     public String tail() {
+        return tail(log);
+    }
+
+    /** The last lines of a process's log, for a failure message. */
+    static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
