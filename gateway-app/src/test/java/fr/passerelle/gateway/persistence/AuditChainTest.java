@@ -95,6 +95,24 @@ class AuditChainTest {
         assertThat(result.records()).isEqualTo(200);
     }
 
+    /** Two instances taking turns: each one's records are chained after those the other appended in between. */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void anInstanceChainsAfterRecordsAnotherAppendedSinceItsLast(Databases database) throws Exception {
+        DataSource dataSource = database.fresh();
+        JdbcAuditTrail first = trail(dataSource);
+        JdbcAuditTrail second = trail(dataSource);
+        first.record("msg-1", AuditEvent.OUTBOUND_RECEIVED, "ofast", null, "first, 1");
+        second.record("msg-2", AuditEvent.OUTBOUND_RECEIVED, "douane", null, "second, 1");
+        second.record("msg-3", AuditEvent.OUTBOUND_RECEIVED, "douane", null, "second, 2");
+        first.record("msg-4", AuditEvent.OUTBOUND_RECEIVED, "ofast", null, "first, 2");
+
+        AuditVerifier.Result result = verify(dataSource);
+        assertThat(result.intact()).as(result.problem()).isTrue();
+        assertThat(new JdbcTemplate(dataSource).queryForList("select details from audit_record order by seq",
+                String.class)).containsExactly("first, 1", "second, 1", "second, 2", "first, 2");
+    }
+
     /** Tampering: one field of one record changed with SQL. */
     @ParameterizedTest
     @EnumSource(Databases.class)
