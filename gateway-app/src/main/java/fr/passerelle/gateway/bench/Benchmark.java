@@ -59,7 +59,7 @@ public final class Benchmark {
     /** The figures, and the report printed from them. */
     public record Report(Settings settings, int forwarders, StompFlow.Throughput broker, String profile,
             double sealingOne, int cores, double sealingAll, StompFlow.Throughput pipeline, StompFlow.Latency latency,
-            String stages, String warmedUp) {
+            String stages, String warmedUp, String diskSync) {
 
         public String text() {
             double brokerRate = broker.perSecond();
@@ -73,6 +73,8 @@ public final class Benchmark {
                     pipelineRate, NATIONAL_OUT, SERVICE, PARTNER_OUT, PARTNER));
             lines.add(line("latency", "p50 %.1f ms, p99 %.1f ms, max %.1f ms   %d messages at %.0f msg/s",
                     latency.p50(), latency.p99(), latency.max(), latency.messages(), latency.rate()));
+            lines.add(line("slowest 1%", "sent within %.0f ms of each other, in a run of %.0f ms   (short: one"
+                    + " stall held them up; long: spread over the run)", latency.slowestSpan(), latency.runMillis()));
             lines.add(line("pipeline / broker", "%.2f", pipelineRate / brokerRate));
             lines.add(line("pipeline / sealing", "%.2f   (sealing on %d threads)", pipelineRate / sealingAll, cores));
             lines.add(line("cpu per message", "pipeline %.2f ms, plain broker %.2f ms   (processor time of the"
@@ -80,6 +82,8 @@ public final class Benchmark {
                     broker.cpuMillisPerMessage()));
             lines.add(line("stages, mean", "%s   (inside the gateway, the measured runs)", stages));
             lines.add(line("warm-up", "%s", warmedUp));
+            lines.add(line("disk sync", "%s   (4 KiB written and synced in the bench folder, before the runs)",
+                    diskSync));
             return String.join(System.lineSeparator(), lines) + System.lineSeparator();
         }
 
@@ -114,6 +118,8 @@ public final class Benchmark {
         SealingLoop sealing = new SealingLoop(gateway.bean(SecurityProfiles.class).get(spain.profile()),
                 parties.identity().signing(), spain, envelopes.envelope(UUID.randomUUID().toString()));
         int cores = Runtime.getRuntime().availableProcessors();
+        progress.accept("disk sync: " + DiskSync.WRITES + " synced writes of 4 KiB in " + brokerData);
+        String diskSync = DiskSync.probe(brokerData).text();
         StompFlow pipeline = new StompFlow(gateway.brokerPort(), endpoint(properties, SERVICE, NATIONAL_OUT),
                 endpoint(properties, PARTNER, PARTNER_OUT), envelopes::envelope, false, patience);
         String warmedUp = warmUp(sealing, cores, pipeline);
@@ -134,7 +140,7 @@ public final class Benchmark {
                 settings.rate()));
         StompFlow.Latency latency = pipeline.paced(settings.messages(), settings.rate());
         return new Report(settings, forwarders, broker, spain.profile(), sealingOne, cores, sealingAll, measured,
-                latency, stageMeans(warmStages), warmedUp);
+                latency, stageMeans(warmStages), warmedUp, diskSync);
     }
 
     /**

@@ -49,7 +49,13 @@ final class StompFlow {
     }
 
     /** Send-to-arrival times of a paced run, in milliseconds. */
-    record Latency(int messages, double rate, double p50, double p99, double max) {
+    /**
+     * @param slowestSpan how far apart, in milliseconds, the sends of the slowest 1 % of the messages were: short
+     *     against {@code runMillis} when one stall held them all up, long when they were spread over the run
+     * @param runMillis from the first send to the last
+     */
+    record Latency(int messages, double rate, double p50, double p99, double max, double slowestSpan,
+            double runMillis) {
     }
 
     private final int port;
@@ -99,9 +105,28 @@ final class StompFlow {
         for (int i = 0; i < count; i++) {
             latencies[i] = run.arrivals()[i] - run.sends()[i];
         }
-        Arrays.sort(latencies);
-        return new Latency(count, rate, millis(percentile(latencies, 0.50)), millis(percentile(latencies, 0.99)),
-                millis(latencies[count - 1]));
+        long[] sorted = latencies.clone();
+        Arrays.sort(sorted);
+        return new Latency(count, rate, millis(percentile(sorted, 0.50)), millis(percentile(sorted, 0.99)),
+                millis(sorted[count - 1]), millis(slowestSpan(run.sends(), latencies)),
+                millis(Arrays.stream(run.sends()).max().orElseThrow() - run.firstSend()));
+    }
+
+    /** The time between the first and the last send of the slowest 1 % of the messages (at least one). */
+    static long slowestSpan(long[] sends, long[] latencies) {
+        Integer[] byLatency = new Integer[sends.length];
+        for (int i = 0; i < byLatency.length; i++) {
+            byLatency[i] = i;
+        }
+        Arrays.sort(byLatency, (a, b) -> Long.compare(latencies[b], latencies[a]));
+        int slowest = Math.max(1, sends.length / 100);
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (int k = 0; k < slowest; k++) {
+            first = Math.min(first, sends[byLatency[k]]);
+            last = Math.max(last, sends[byLatency[k]]);
+        }
+        return last - first;
     }
 
     private record Run(long[] sends, long[] arrivals) {

@@ -56,6 +56,11 @@ class BenchCommandTest {
         assertThat(p50).isPositive().isLessThanOrEqualTo(p99);
         assertThat(p99).isLessThanOrEqualTo(max);
         assertThat(report).contains("50 messages at 100 msg/s");
+        double slowestSpan = figure(report, "slowest 1%: +sent within " + NUMBER + " ms of each other");
+        assertThat(slowestSpan).isNotNegative()
+                .isLessThanOrEqualTo(figure(report, "slowest 1%: .*in a run of " + NUMBER + " ms"));
+        double syncP50 = figure(report, "disk sync: +p50 " + NUMBER + " ms");
+        assertThat(syncP50).isPositive().isLessThanOrEqualTo(figure(report, "disk sync: .*max " + NUMBER + " ms"));
         assertThat(figure(report, "pipeline / broker: +" + NUMBER)).isPositive();
         assertThat(figure(report, "pipeline / sealing: +" + NUMBER)).isPositive();
         assertThat(figure(report, "stages, mean: +validate " + NUMBER + " ms")).isPositive();
