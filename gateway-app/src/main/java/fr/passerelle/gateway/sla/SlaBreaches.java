@@ -3,7 +3,9 @@ package fr.passerelle.gateway.sla;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +123,37 @@ public class SlaBreaches {
     }
 
     /**
+     * What the webhook is told about a breach: that the alarm was raised, or that it cleared. Each has its own
+     * columns: when the webhook accepted it, and the short lease of the instance posting it.
+     */
+    public enum Notice {
+        ALARM("notified_at", "notify_claimed_at"),
+        CLEARANCE("clear_notified_at", "clear_notify_claimed_at");
+
+        private final String posted;
+        private final String claimed;
+
+        Notice(String posted, String claimed) {
+            this.posted = posted;
+            this.claimed = claimed;
+        }
+    }
+
+    /**
+     * An alarm that cleared.
+     *
+     * @param breach the breach
+     * @param acknowledgedAt when its partner acknowledged the message
+     */
+    public record Clearance(Breach breach, Instant acknowledgedAt) {
+
+        /** How long the message had waited when its partner acknowledged it, in whole seconds. */
+        public Duration waited() {
+            return Duration.between(breach.storedAt(), acknowledgedAt).truncatedTo(ChronoUnit.SECONDS);
+        }
+    }
+
+    /**
      * Open breaches not yet posted to the webhook and not being posted by another instance: unclaimed, or claimed
      * before {@code claimedBefore} by an instance that did not finish.
      */
@@ -130,23 +163,40 @@ public class SlaBreaches {
                 + " fetch first " + BATCH + " rows only", (row, n) -> breach(row), Timestamp.from(claimedBefore));
     }
 
-    /** Takes the right to post a breach to the webhook; false when another instance holds it or has posted it. */
-    public boolean claimPost(Breach breach, Instant now, Instant claimedBefore) {
-        return jdbc.update("update sla_breach set notify_claimed_at = ? where message_id = ? and partner = ?"
-                + " and notified_at is null and (notify_claimed_at is null or notify_claimed_at < ?)",
-                Timestamp.from(now), breach.messageId(), breach.partner(), Timestamp.from(claimedBefore)) == 1;
+    /**
+     * Cleared breaches whose alarm the webhook accepted, not yet told that they cleared, and not being told by
+     * another instance. An alarm that cleared before the webhook accepted it is never posted, nor is its clearance.
+     * The acknowledgement is the delivery the copy records, or the clearing when the copy is no longer kept.
+     */
+    public List<Clearance> unpostedClearances(Instant claimedBefore) {
+        return jdbc.query("select " + BREACH_COLUMNS + ", coalesce(m.delivered_at, b.cleared_at) as acknowledged_at"
+                + " from sla_breach b left join message_store m on m.message_id = b.message_id"
+                + " and m.partner = b.partner and m.direction = 'OUTBOUND'"
+                + " where b.cleared_at is not null and b.notified_at is not null and b.clear_notified_at is null"
+                + " and (b.clear_notify_claimed_at is null or b.clear_notify_claimed_at < ?) order by b.cleared_at"
+                + " fetch first " + BATCH + " rows only",
+                (row, n) -> new Clearance(breach(row), instant(row, "acknowledged_at")),
+                Timestamp.from(claimedBefore));
     }
 
-    /** Records that the webhook accepted a breach. */
-    public void posted(Breach breach, Instant at) {
-        jdbc.update("update sla_breach set notified_at = ? where message_id = ? and partner = ?", Timestamp.from(at),
-                breach.messageId(), breach.partner());
+    /** Takes the right to post a notice; false when another instance holds it or has posted it. */
+    public boolean claimPost(Notice notice, Breach breach, Instant now, Instant claimedBefore) {
+        return jdbc.update("update sla_breach set " + notice.claimed + " = ? where message_id = ? and partner = ?"
+                + " and " + notice.posted + " is null and (" + notice.claimed + " is null or " + notice.claimed
+                + " < ?)", Timestamp.from(now), breach.messageId(), breach.partner(),
+                Timestamp.from(claimedBefore)) == 1;
     }
 
-    /** Gives up the right to post a breach after a failed post, so that the next check tries again. */
-    public void releasePost(Breach breach) {
-        jdbc.update("update sla_breach set notify_claimed_at = null where message_id = ? and partner = ?"
-                + " and notified_at is null", breach.messageId(), breach.partner());
+    /** Records that the webhook accepted a notice. */
+    public void posted(Notice notice, Breach breach, Instant at) {
+        jdbc.update("update sla_breach set " + notice.posted + " = ? where message_id = ? and partner = ?",
+                Timestamp.from(at), breach.messageId(), breach.partner());
+    }
+
+    /** Gives up the right to post a notice after a failed post, so that the next check tries again. */
+    public void releasePost(Notice notice, Breach breach) {
+        jdbc.update("update sla_breach set " + notice.claimed + " = null where message_id = ? and partner = ?"
+                + " and " + notice.posted + " is null", breach.messageId(), breach.partner());
     }
 
     private static Breach breach(ResultSet row) throws SQLException {

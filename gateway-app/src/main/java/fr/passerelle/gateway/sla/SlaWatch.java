@@ -3,7 +3,6 @@ package fr.passerelle.gateway.sla;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,8 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import fr.passerelle.gateway.sla.SlaBreaches.Clearance;
+import fr.passerelle.gateway.sla.SlaBreaches.Notice;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
 import io.micrometer.core.instrument.Counter;
@@ -30,8 +31,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  *
  * <p>An alarm is a WARN line {@code SLA_BREACH ...}, the audit event SLA_BREACHED, the counter
  * {@code passerelle.sla.breaches{partner,priority}}, the gauge {@code passerelle.sla.open.breaches} and, when one
- * is configured, a post to the webhook, tried again at the next checks until it is accepted. Each step of a check
- * fails on its own: a broker or webhook that does not answer delays its own part only.
+ * is configured, a post to the webhook, tried again at the next checks until it is accepted; once the webhook has
+ * the alarm, it is told when the alarm clears, the same way. Each step of a check fails on its own: a broker or
+ * webhook that does not answer delays its own part only.
  */
 public class SlaWatch {
 
@@ -119,7 +121,7 @@ public class SlaWatch {
         if (!breaches.clear(breach.messageId(), breach.partner(), now)) {
             return;
         }
-        Duration waited = Duration.between(breach.storedAt(), acknowledgedAt).truncatedTo(ChronoUnit.SECONDS);
+        Duration waited = new Clearance(breach, acknowledgedAt).waited();
         LOG.info("SLA_CLEARED messageId={} partner={} priority={} acknowledgedAt={} waited={}", breach.messageId(),
                 breach.partner(), breach.priority(), acknowledgedAt, waited);
         audit.record(breach.messageId(), AuditEvent.SLA_CLEARED, "gateway", breach.partner(),
@@ -182,22 +184,43 @@ public class SlaWatch {
     private void post(Instant now) {
         // A post that was claimed but not finished (its instance stopped) is taken over after this long.
         Instant staleClaims = now.minus(settings.webhook().timeout().plus(settings.checkInterval()));
-        for (Breach breach : breaches.unposted(staleClaims)) {
-            if (!breaches.claimPost(breach, now, staleClaims)) {
+        if (postEach(Notice.ALARM, breaches.unposted(staleClaims), breach -> breach, webhook::post, now,
+                staleClaims)) {
+            postEach(Notice.CLEARANCE, breaches.unpostedClearances(staleClaims), Clearance::breach, webhook::post,
+                    now, staleClaims);
+        }
+    }
+
+    /** One post to the webhook. */
+    @FunctionalInterface
+    private interface Post<T> {
+        void send(T notice) throws SlaWebhook.WebhookException;
+    }
+
+    /**
+     * Posts each notice that this instance claims first. Stops at the first one the webhook does not accept and
+     * returns false: the webhook is probably down, and the other notices wait for the next check rather than each
+     * holding this one up for a whole timeout.
+     */
+    private <T> boolean postEach(Notice kind, List<T> notices, Function<T, Breach> breachOf, Post<T> post,
+            Instant now, Instant staleClaims) {
+        for (T notice : notices) {
+            Breach breach = breachOf.apply(notice);
+            if (!breaches.claimPost(kind, breach, now, staleClaims)) {
                 continue;
             }
             try {
-                webhook.post(breach);
-                breaches.posted(breach, clock.instant());
+                post.send(notice);
+                breaches.posted(kind, breach, clock.instant());
             } catch (SlaWebhook.WebhookException e) {
-                breaches.releasePost(breach);
-                LOG.warn("SLA webhook: the alarm for messageId={} partner={} was not accepted, posted again at the"
-                        + " next check: {}", breach.messageId(), breach.partner(), e.getMessage());
-                // The webhook is probably down: the other alarms wait for the next check rather than each
-                // holding this one up for a whole timeout.
-                return;
+                breaches.releasePost(kind, breach);
+                LOG.warn("SLA webhook: the {} for messageId={} partner={} was not accepted, posted again at the"
+                        + " next check: {}", kind == Notice.ALARM ? "alarm" : "clearance", breach.messageId(),
+                        breach.partner(), e.getMessage());
+                return false;
             }
         }
+        return true;
     }
 
     private Counter counter(String partner, String priority) {

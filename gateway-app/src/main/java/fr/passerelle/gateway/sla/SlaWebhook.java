@@ -23,10 +23,10 @@ import fr.passerelle.pki.Pem;
 import fr.passerelle.routes.channel.ChannelTls;
 
 /**
- * Posts an SLA alarm to the operators' webhook as a small JSON document: which message, for which partner, how
- * late; never its content. The server is trusted through the JVM's trust store, or only through the configured CA
- * file; there is no way to trust every certificate. TLS versions and cipher suites are those of the partner
- * channels.
+ * Posts an SLA alarm, and later its clearing, to the operators' webhook as a small JSON document: which message,
+ * for which partner, how late; never its content. The server is trusted through the JVM's trust store, or only
+ * through the configured CA file; there is no way to trust every certificate. TLS versions and cipher suites are
+ * those of the partner channels.
  */
 public class SlaWebhook {
 
@@ -61,10 +61,19 @@ public class SlaWebhook {
 
     /** Posts one alarm; returns when the webhook answered 2xx. */
     public void post(Breach breach) throws WebhookException {
+        send(json(breach));
+    }
+
+    /** Tells the webhook that an alarm it received cleared; returns when it answered 2xx. */
+    public void post(SlaBreaches.Clearance clearance) throws WebhookException {
+        send(json(clearance));
+    }
+
+    private void send(byte[] body) throws WebhookException {
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(settings.timeout())
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json(breach)));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (settings.bearerToken() != null) {
             request.header("Authorization", "Bearer " + settings.bearerToken());
         }
@@ -84,14 +93,31 @@ public class SlaWebhook {
 
     /** The document posted for a breach: fixed field names, times in ISO-8601 UTC, the wait as a duration. */
     static byte[] json(Breach breach) {
+        Map<String, String> fields = fields("SLA_BREACHED", breach);
+        fields.put("waited", breach.waited().toString());
+        return bytes(fields);
+    }
+
+    /** The document posted when an alarm clears: the breach's fields, when it was acknowledged and the wait. */
+    static byte[] json(SlaBreaches.Clearance clearance) {
+        Map<String, String> fields = fields("SLA_CLEARED", clearance.breach());
+        fields.put("acknowledgedAt", clearance.acknowledgedAt().toString());
+        fields.put("waited", clearance.waited().toString());
+        return bytes(fields);
+    }
+
+    private static Map<String, String> fields(String event, Breach breach) {
         Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("event", "SLA_BREACHED");
+        fields.put("event", event);
         fields.put("messageId", breach.messageId());
         fields.put("partner", breach.partner());
         fields.put("priority", breach.priority());
         fields.put("storedAt", breach.storedAt().toString());
         fields.put("deadline", breach.deadline().toString());
-        fields.put("waited", breach.waited().toString());
+        return fields;
+    }
+
+    private static byte[] bytes(Map<String, String> fields) {
         try {
             return JSON.writeValueAsBytes(fields);
         } catch (JsonProcessingException e) {

@@ -48,13 +48,27 @@ public enum Databases {
 
     /** A fresh, migrated database of this kind. */
     public DataSource fresh() {
+        return freshAt(null);
+    }
+
+    /** A fresh database of this kind migrated up to {@code version} only (all the way when null). */
+    public DataSource freshAt(String version) {
         DataSource dataSource = switch (this) {
             case H2 -> new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
             case POSTGRESQL -> freshPostgresSchema();
         };
-        Flyway.configure().dataSource(dataSource)
-                .locations("classpath:db/migration", "classpath:db/vendor/" + name().toLowerCase()).load().migrate();
+        migrate(dataSource, version);
         return dataSource;
+    }
+
+    /** Migrates a database of this kind up to {@code version} (all the way when null) with the gateway's scripts. */
+    public void migrate(DataSource dataSource, String version) {
+        var flyway = Flyway.configure().dataSource(dataSource)
+                .locations("classpath:db/migration", "classpath:db/vendor/" + name().toLowerCase());
+        if (version != null) {
+            flyway.target(version);
+        }
+        flyway.load().migrate();
     }
 
     private static DataSource freshPostgresSchema() {

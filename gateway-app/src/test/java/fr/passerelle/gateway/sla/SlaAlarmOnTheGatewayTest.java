@@ -45,7 +45,7 @@ import jakarta.jms.Message;
  * The acceptance scenario on the whole gateway, the SLA of IMMEDIATE messages set to 3 seconds: ofast sends an
  * IMMEDIATE report to Spain, a pull-queue partner, and nobody takes it. Expects within 60 seconds the WARN line,
  * the audit event, the counter on /actuator/prometheus, the banner and the dashboard figure on the console, and the
- * webhook's JSON; then Spain takes the message from its queue and the alarm clears.
+ * webhook's JSON; then Spain takes the message from its queue, the alarm clears and the webhook is told.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
@@ -134,6 +134,11 @@ class SlaAlarmOnTheGatewayTest {
                 + " and delivered_at is not null", Integer.class, messageId)).isEqualTo(1);
         within(Duration.ofSeconds(10), () -> value(get(URI.create("http://127.0.0.1:" + managementPort
                 + "/actuator/prometheus")), "passerelle_sla_open_breaches") == 0, () -> "the gauge back to 0");
+        within(Duration.ofSeconds(10), () -> HOOKED.size() == 2, () -> "webhook got " + HOOKED);
+        JsonNode cleared = new ObjectMapper().readTree(HOOKED.get(1));
+        assertThat(cleared.get("event").asText()).isEqualTo("SLA_CLEARED");
+        assertThat(cleared.get("messageId").asText()).isEqualTo(messageId);
+        assertThat(cleared.get("partner").asText()).isEqualTo("spain");
     }
 
     private boolean audited(String messageId, String event) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -368,13 +369,7 @@ class SlaWatchTest {
             first.check();
 
             assertThat(received).singleElement().satisfies(body -> {
-                JsonNode json = new ObjectMapper().readTree(body);
-                assertThat(json.get("event").asText()).isEqualTo("SLA_BREACHED");
-                assertThat(json.get("messageId").asText()).isEqualTo("m-hook");
-                assertThat(json.get("partner").asText()).isEqualTo("morocco");
-                assertThat(json.get("priority").asText()).isEqualTo("IMMEDIATE");
-                assertThat(json.get("storedAt").asText()).isEqualTo("2026-11-27T10:00:00Z");
-                assertThat(json.get("deadline").asText()).isEqualTo("2026-11-27T10:05:00Z");
+                JsonNode json = immediateForMorocco(body, "SLA_BREACHED", "m-hook");
                 assertThat(json.get("waited").asText()).isEqualTo("PT5M10S");
                 assertThat(json.size()).isEqualTo(7);
             });
@@ -418,6 +413,131 @@ class SlaWatchTest {
             assertThat(received).hasSize(2);
             assertThat(new JdbcTemplate(dataSource).queryForObject("select count(*) from sla_breach"
                     + " where notified_at is not null", Integer.class)).isEqualTo(1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * Once the webhook has an alarm, it is told when the alarm clears, once between two instances: the breach's
+     * fields, when the partner acknowledged the message and how long it had waited. A notice the webhook refused
+     * is posted again at the next check.
+     */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void theWebhookIsToldOnceWhenAnAlarmClears(Databases database, CapturedOutput output) throws Exception {
+        DataSource dataSource = database.fresh();
+        JdbcMessageStore store = store(dataSource);
+        sent(store, "m-cleared", "morocco", "IMMEDIATE");
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer server = webhook(received, 204);
+        try {
+            URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/sla");
+            SlaWatch first = watch(dataSource, url);
+            SlaWatch second = watch(dataSource, url);
+            clock.advance(Duration.ofMinutes(5).plusSeconds(10));
+            first.check();
+            assertThat(received).hasSize(1);
+
+            store.delivered("m-cleared", "morocco", null, clock.instant().plusSeconds(7));
+            clock.advance(Duration.ofSeconds(15));
+            server.stop(0);
+            server = webhook(received, 503, server.getAddress().getPort());
+            second.check();
+            assertThat(audit.events()).containsExactly(AuditEvent.SLA_BREACHED, AuditEvent.SLA_CLEARED);
+            assertThat(output.getOut()).contains("SLA webhook: the clearance for messageId=m-cleared partner=morocco"
+                    + " was not accepted, posted again at the next check");
+            assertThat(received).hasSize(2);
+
+            server.stop(0);
+            server = webhook(received, 204, server.getAddress().getPort());
+            clock.advance(Duration.ofSeconds(15));
+            first.check();
+            second.check();
+            first.check();
+
+            assertThat(received).hasSize(3);
+            assertThat(received.get(2)).isEqualTo(received.get(1));
+            JsonNode json = immediateForMorocco(received.get(2), "SLA_CLEARED", "m-cleared");
+            assertThat(json.get("acknowledgedAt").asText()).isEqualTo("2026-11-27T10:05:17Z");
+            assertThat(json.get("waited").asText()).isEqualTo("PT5M17S");
+            assertThat(json.size()).isEqualTo(8);
+            assertThat(new JdbcTemplate(dataSource).queryForObject("select count(*) from sla_breach"
+                    + " where clear_notified_at is not null", Integer.class)).isEqualTo(1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * An alarm that clears before the webhook accepted it is never posted, and neither is its clearance: whoever
+     * the webhook alerts is not woken for a trouble already over, nor told of the end of one never announced.
+     */
+    @Test
+    void anAlarmThatClearedBeforeTheWebhookHadItIsNeverPosted() throws Exception {
+        DataSource dataSource = Databases.H2.fresh();
+        JdbcMessageStore store = store(dataSource);
+        sent(store, "m-brief", "morocco", "IMMEDIATE");
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer server = webhook(received, 503);
+        try {
+            URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/sla");
+            SlaWatch watch = watch(dataSource, url);
+            clock.advance(Duration.ofMinutes(6));
+            watch.check();
+            assertThat(received).hasSize(1);
+
+            store.delivered("m-brief", "morocco", null, clock.instant());
+            server.stop(0);
+            server = webhook(received, 204, server.getAddress().getPort());
+            clock.advance(Duration.ofSeconds(15));
+            watch.check();
+            clock.advance(Duration.ofSeconds(15));
+            watch.check();
+
+            assertThat(audit.events()).containsExactly(AuditEvent.SLA_BREACHED, AuditEvent.SLA_CLEARED);
+            assertThat(received).hasSize(1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * Alarms that cleared before the webhook was told of clearances (before the database's version 15) are not
+     * announced after the upgrade, long after the fact; one still open then is, once it clears.
+     */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void alarmsClearedBeforeTheUpgradeAreNotAnnounced(Databases database) throws Exception {
+        DataSource dataSource = database.freshAt("14");
+        JdbcMessageStore store = store(dataSource);
+        sent(store, "m-old", "morocco", "IMMEDIATE");
+        sent(store, "m-open", "morocco", "IMMEDIATE");
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        Timestamp raised = Timestamp.from(T0.plusSeconds(310));
+        Timestamp deadline = Timestamp.from(T0.plusSeconds(300));
+        jdbc.update("insert into sla_breach (message_id, partner, priority, stored_at, deadline, raised_at,"
+                + " cleared_at, notified_at) values ('m-old', 'morocco', 'IMMEDIATE', ?, ?, ?, ?, ?)",
+                Timestamp.from(T0), deadline, raised, Timestamp.from(T0.plusSeconds(320)), raised);
+        jdbc.update("insert into sla_breach (message_id, partner, priority, stored_at, deadline, raised_at,"
+                + " notified_at) values ('m-open', 'morocco', 'IMMEDIATE', ?, ?, ?, ?)",
+                Timestamp.from(T0), deadline, raised, raised);
+        store.delivered("m-old", "morocco", null, T0.plusSeconds(315));
+        database.migrate(dataSource, null);
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer server = webhook(received, 204);
+        try {
+            SlaWatch watch = watch(dataSource, URI.create("http://127.0.0.1:" + server.getAddress().getPort()
+                    + "/hooks/sla"));
+            clock.advance(Duration.ofMinutes(6));
+            watch.check();
+            assertThat(received).isEmpty();
+
+            store.delivered("m-open", "morocco", null, clock.instant());
+            clock.advance(Duration.ofSeconds(15));
+            watch.check();
+            assertThat(received).singleElement().satisfies(body -> assertThat(body)
+                    .contains("\"event\":\"SLA_CLEARED\"", "\"messageId\":\"m-open\""));
         } finally {
             server.stop(0);
         }
@@ -480,6 +600,18 @@ class SlaWatchTest {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(factory.getKeyManagers(), null, null);
         return context;
+    }
+
+    /** A posted notice about an IMMEDIATE message for Morocco stored at T0: its event, messageId and times. */
+    private static JsonNode immediateForMorocco(String body, String event, String messageId) throws IOException {
+        JsonNode json = new ObjectMapper().readTree(body);
+        assertThat(json.get("event").asText()).isEqualTo(event);
+        assertThat(json.get("messageId").asText()).isEqualTo(messageId);
+        assertThat(json.get("partner").asText()).isEqualTo("morocco");
+        assertThat(json.get("priority").asText()).isEqualTo("IMMEDIATE");
+        assertThat(json.get("storedAt").asText()).isEqualTo("2026-11-27T10:00:00Z");
+        assertThat(json.get("deadline").asText()).isEqualTo("2026-11-27T10:05:00Z");
+        return json;
     }
 
     private static HttpServer webhook(List<String> received, int status) throws IOException {
