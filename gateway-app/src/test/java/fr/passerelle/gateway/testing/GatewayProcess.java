@@ -110,7 +110,22 @@ public final class GatewayProcess implements AutoCloseable {
      * @throws IllegalStateException if it was still running after {@code wait} (it is then killed)
      */
     public int stop(Duration wait) throws InterruptedException {
+        signal();
+        return awaitExit(wait);
+    }
+
+    /** SIGTERM, as {@code kill} or a service manager sends it; returns at once. */
+    public void signal() {
         process.destroy();
+    }
+
+    /**
+     * Waits for the process to end.
+     *
+     * @return its exit status
+     * @throws IllegalStateException if it was still running after {@code wait} (it is then killed)
+     */
+    public int awaitExit(Duration wait) throws InterruptedException {
         if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             process.waitFor();
