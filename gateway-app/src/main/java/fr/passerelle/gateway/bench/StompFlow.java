@@ -109,7 +109,7 @@ final class StompFlow {
         Arrays.sort(sorted);
         return new Latency(count, rate, millis(percentile(sorted, 0.50)), millis(percentile(sorted, 0.99)),
                 millis(sorted[count - 1]), millis(slowestSpan(run.sends(), latencies)),
-                millis(Arrays.stream(run.sends()).max().orElseThrow() - run.firstSend()));
+                millis(run.lastSend() - run.firstSend()));
     }
 
     /** The time between the first and the last send of the slowest 1 % of the messages (at least one). */
@@ -132,6 +132,10 @@ final class StompFlow {
     private record Run(long[] sends, long[] arrivals) {
         long firstSend() {
             return Arrays.stream(sends).min().orElseThrow();
+        }
+
+        long lastSend() {
+            return Arrays.stream(sends).max().orElseThrow();
         }
 
         long lastArrival() {

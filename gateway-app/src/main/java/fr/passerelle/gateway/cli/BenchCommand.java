@@ -6,13 +6,13 @@ import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
+import fr.passerelle.gateway.bench.BenchFolder;
 import fr.passerelle.gateway.bench.Benchmark;
 import fr.passerelle.gateway.bench.BenchGateway;
 import fr.passerelle.gateway.config.PasserelleProperties;
@@ -71,33 +71,37 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         return Cli.guarded(() -> {
             Benchmark.Settings settings = new Benchmark.Settings(messages, size, rate, warmup, warmupRounds);
-            Path data = Files.createTempDirectory("passerelle-bench-");
+            Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+            for (Path left : BenchFolder.sweep(temporary)) {
+                progress("deleted " + left + ", the data folder of a bench that was killed");
+            }
+            BenchFolder folder = BenchFolder.create(temporary);
             // Ctrl-C or SIGTERM: the gateway stops, and its folder goes too.
-            Thread cleanUp = new Thread(() -> stopAndDelete(data), "bench-clean-up");
+            Thread cleanUp = new Thread(() -> stopAndDelete(folder), "bench-clean-up");
             Runtime.getRuntime().addShutdownHook(cleanUp);
             try {
-                run(settings, data);
+                run(settings, folder.path());
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(cleanUp);
                 } catch (IllegalStateException shuttingDown) {
                     return; // the hook is running: it deletes the folder once the gateway has stopped
                 }
-                delete(data);
+                folder.delete();
             }
         });
     }
 
-    private void stopAndDelete(Path data) {
+    private void stopAndDelete(BenchFolder folder) {
         BenchGateway running = gateway;
         if (running != null) {
             running.close(); // returns once the gateway stopped, whichever hook began to stop it
         }
         try {
-            delete(data);
+            folder.delete();
             System.out.println("... interrupted: data folder deleted");
         } catch (IOException | UncheckedIOException e) {
-            System.err.println("Could not delete the data folder " + data + ": " + e.getMessage());
+            System.err.println("Could not delete the data folder " + folder.path() + ": " + e.getMessage());
         }
     }
 
@@ -149,14 +153,6 @@ public final class BenchCommand implements Callable<Integer> {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static void delete(Path folder) throws IOException {
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }
