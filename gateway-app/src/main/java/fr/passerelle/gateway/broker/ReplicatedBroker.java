@@ -122,7 +122,8 @@ public final class ReplicatedBroker implements QueueDepths {
         }
     }
 
-    private Configuration configuration() throws Exception {
+    /** The whole configuration of this broker; package-private so that a stock broker's can be compared with it. */
+    Configuration configuration() throws Exception {
         Configuration config = BrokerConfigurations.base(settings)
                 .setClusterUser(ha.clusterUser())
                 .setClusterPassword(ha.clusterPassword())

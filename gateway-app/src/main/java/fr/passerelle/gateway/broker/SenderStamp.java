@@ -6,7 +6,7 @@ import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ServerSession;
-import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 
 import fr.passerelle.routes.Headers;
@@ -28,9 +28,11 @@ import fr.passerelle.routes.Headers;
  * <p>Durability: STOMP and MQTT QoS 0 messages are non-persistent unless the client asks otherwise, and would
  * vanish with a broker restart. Every queue here is a hand-over point that must survive one.
  *
- * <p>Public, with a public constructor, so that a stock Artemis broker can load it as a broker plugin.
+ * <p>Public, with a public constructor, and an {@link ActiveMQServerPlugin} (the only kind a stock broker's
+ * {@code <broker-plugin>} element accepts; all its other callbacks do nothing), so that a stock Artemis broker can
+ * load it with this class alone on its class path (see {@code ops/artemis/}).
  */
-public final class SenderStamp implements ActiveMQServerMessagePlugin {
+public final class SenderStamp implements ActiveMQServerPlugin {
 
     public SenderStamp() {
         // Stateless: every message is stamped from its session alone.
