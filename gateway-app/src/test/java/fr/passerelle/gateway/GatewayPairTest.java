@@ -158,6 +158,14 @@ class GatewayPairTest {
         assertThat(health.states().get("spain").status()).isEqualTo(ChannelHealth.Status.DOWN);
         assertThat(managementHealth(fr)).contains("\"partnerChannels\":{\"status\":\"DOWN\"");
         assertThat(management(fr, "/actuator/prometheus")).contains("passerelle_channel_state{partner=\"spain\"} 0.0");
+        // Each dispatch lane holds the one message it is retrying, no more: the others wait on the queue, where the
+        // lane that is free when Spain is back takes the most urgent one, instead of sitting in a busy lane's buffer.
+        int waiting = 0;
+        for (deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                (waiting = frBroker.waiting("admin", "partner.spain.out")) != 11 && System.nanoTime() < deadline;) {
+            Thread.sleep(100);
+        }
+        assertThat(waiting).as("messages sealed for Spain that no lane has taken").isEqualTo(11);
         Thread.sleep(OUTAGE.toMillis());
 
         spain = startSpain();

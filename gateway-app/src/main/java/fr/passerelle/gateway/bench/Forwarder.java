@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
+import fr.passerelle.gateway.broker.BrokerSettings;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -28,6 +29,7 @@ final class Forwarder implements AutoCloseable {
 
     Forwarder(String url, String user, String password, String from, String to, int consumers) throws JMSException {
         factory = new ActiveMQConnectionFactory(url);
+        factory.setConsumerWindowSize(BrokerSettings.CONSUMER_WINDOW_SIZE);
         connection = factory.createConnection(user, password);
         connection.start();
         for (int i = 0; i < consumers; i++) {

@@ -38,6 +38,14 @@ public record BrokerSettings(String host, int port, Path dataDirectory, List<Str
     public static final String ADMIN = "admin";
     /** The gateway's own account, as the gateway configures it and as the broker stamps what it sends. */
     public static final String GATEWAY_USER = "gateway";
+    /**
+     * How many bytes of messages the broker hands the gateway's consumers ahead of their asking: none. A consumer
+     * busy with one message (a dispatch lane retrying through a partner's outage, a seal taking its time) would
+     * otherwise hold the next ones in its own buffer, out of reach of the lane or gateway that is free, and an
+     * IMMEDIATE message there would wait behind the ROUTINE one being retried. With none, each consumer takes the
+     * most urgent message waiting when it is ready for one, at the cost of one call to the broker per message.
+     */
+    public static final int CONSUMER_WINDOW_SIZE = 0;
     /** The role of the gateway account, whatever that account's name. */
     public static final String GATEWAY_ROLE = "gateway";
 

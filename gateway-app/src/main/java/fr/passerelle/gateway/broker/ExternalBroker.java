@@ -34,6 +34,9 @@ public final class ExternalBroker implements AutoCloseable {
         if (!url.contains("reconnectAttempts=")) {
             factory.setReconnectAttempts(-1);
         }
+        if (!url.contains("consumerWindowSize=")) {
+            factory.setConsumerWindowSize(BrokerSettings.CONSUMER_WINDOW_SIZE);
+        }
     }
 
     /** The broker URL is checked before it is parsed, so that no message repeats a URL that holds a secret. */

@@ -82,7 +82,10 @@ class MessagingConfiguration {
 
         @Bean(destroyMethod = "destroy")
         CachingConnectionFactory connectionFactory(EmbeddedBroker broker) {
-            return caching(new ActiveMQConnectionFactory(broker.inVmUrl(), GATEWAY_USER, gatewayPassword));
+            ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.inVmUrl(), GATEWAY_USER,
+                    gatewayPassword);
+            factory.setConsumerWindowSize(BrokerSettings.CONSUMER_WINDOW_SIZE);
+            return caching(factory);
         }
     }
 

@@ -50,6 +50,23 @@ public final class AmqpClient {
         }
     }
 
+    /**
+     * How many messages wait on {@code queue} for a consumer to ask for them, as {@code account} browses it: those a
+     * consumer holds, or that the broker already handed it ahead of its asking, are not counted.
+     */
+    public int waiting(String account, String queue) throws JMSException {
+        try (Connection connection = factory.createConnection(account, "sample-" + account)) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            int count = 0;
+            for (var messages = session.createBrowser(session.createQueue(queue)).getEnumeration();
+                    messages.hasMoreElements(); messages.nextElement()) {
+                count++;
+            }
+            return count;
+        }
+    }
+
     /** The body of a bytes message. */
     public static byte[] bytes(Message message) throws JMSException {
         BytesMessage bytesMessage = (BytesMessage) message;
