@@ -3,11 +3,14 @@ package fr.passerelle.gateway.store;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 import fr.passerelle.routes.store.MessageStore;
 
@@ -73,15 +76,25 @@ public class JdbcMessageStore implements MessageStore {
 
     /** Every stored copy of a message (one per partner and direction), oldest first. */
     public List<StoredMessage> find(String messageId) {
-        return jdbc.query("select id, message_id, direction, partner, message_type, stored_at, sealed, plaintext_sealed,"
-                + " receipt from message_store where message_id = ? order by id", (row, n) -> {
-                    Direction direction = Direction.valueOf(row.getString("direction"));
+        return find(messageId, partner -> true);
+    }
+
+    /** The stored copies of {@code messageId} for the partners {@code partners} accepts; no other is decrypted. */
+    public List<StoredMessage> find(String messageId, Predicate<String> partners) {
+        List<StoredMessage> found = new ArrayList<>();
+        jdbc.query("select id, message_id, direction, partner, message_type, stored_at, sealed, plaintext_sealed,"
+                + " receipt from message_store where message_id = ? order by id", (RowCallbackHandler) row -> {
                     String partner = row.getString("partner");
-                    return new StoredMessage(row.getLong("id"), messageId, direction, partner,
+                    if (!partners.test(partner)) {
+                        return;
+                    }
+                    Direction direction = Direction.valueOf(row.getString("direction"));
+                    found.add(new StoredMessage(row.getLong("id"), messageId, direction, partner,
                             row.getString("message_type"), row.getTimestamp("stored_at").toInstant(),
                             row.getBytes("sealed"), key.decrypt(row.getBytes("plaintext_sealed"),
-                                    associatedData(messageId, direction, partner)), row.getBytes("receipt"));
+                                    associatedData(messageId, direction, partner)), row.getBytes("receipt")));
                 }, messageId);
+        return found;
     }
 
     private static String associatedData(String messageId, Direction direction, String partner) {

@@ -127,22 +127,62 @@ class MessageStoreTest {
         assertThat(jdbc.queryForList("select message_id from message_store", String.class)).containsExactly("report");
     }
 
-    /** Who read what: showing a stored message to a person writes an audit record first. */
+    /**
+     * Who read what: showing a stored message to a person writes an audit record naming the partners whose copies
+     * were shown; a copy outside the person's desk is not even decrypted (its ciphertext is another row's here, which
+     * does not decrypt, and the view still succeeds).
+     */
     @ParameterizedTest
     @EnumSource(Databases.class)
-    void everyDisplayIsAudited(Databases database) throws Exception {
-        JdbcMessageStore store = store(database.fresh());
+    void everyDisplayIsAuditedAndOnlyTheDesksCopiesAreDecrypted(Databases database) throws Exception {
+        DataSource dataSource = database.fresh();
+        JdbcMessageStore store = store(dataSource);
         store.store(Direction.INBOUND, "m-7", "spain", INTEL_REPORT, new byte[] {1}, PLAINTEXT, null, null);
+        store.store(Direction.OUTBOUND, "m-7", "morocco", INTEL_REPORT, new byte[] {2}, PLAINTEXT, null, null);
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        jdbc.update("update message_store set plaintext_sealed = ? where partner = 'morocco'", (Object) jdbc
+                .queryForObject("select plaintext_sealed from message_store where partner = 'spain'", byte[].class));
         RecordingAudit audit = new RecordingAudit();
 
-        var shown = new MessageViews(store, audit).view("officer-spain", "m-7");
+        var shown = new MessageViews(store, audit).view("officer-spain", "m-7", "spain"::equals);
 
-        assertThat(shown).singleElement().satisfies(copy -> assertThat(copy.plaintext()).isEqualTo(PLAINTEXT));
+        assertThat(shown).singleElement().satisfies(copy -> {
+            assertThat(copy.partner()).isEqualTo("spain");
+            assertThat(copy.plaintext()).isEqualTo(PLAINTEXT);
+        });
         assertThat(audit.entries()).singleElement().satisfies(entry -> {
             assertThat(entry.event()).isEqualTo(AuditEvent.MESSAGE_READ);
             assertThat(entry.actor()).isEqualTo("officer-spain");
             assertThat(entry.messageId()).isEqualTo("m-7");
+            assertThat(entry.details()).isEqualTo("1 stored copies shown (spain)");
         });
+        assertThatThrownBy(() -> new MessageViews(store, audit).view("supervisor", "m-7"))
+                .hasMessageContaining("cannot be decrypted");
+    }
+
+    /** A look-up that shows nothing is audited too, with why; an identifier from the address bar is kept tidy. */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void aRefusedLookUpIsAudited(Databases database) throws Exception {
+        RecordingAudit audit = new RecordingAudit();
+        MessageViews views = new MessageViews(store(database.fresh()), audit);
+
+        views.refused("officer-spain", "m-8", "outside the desks of officer-spain");
+        views.refused("officer-spain", "x".repeat(70) + "\n", "no message is known under this messageId");
+
+        assertThat(audit.entries()).hasSize(2);
+        assertThat(audit.entries().get(0)).satisfies(entry -> {
+            assertThat(entry.event()).isEqualTo(AuditEvent.MESSAGE_READ_REFUSED);
+            assertThat(entry.actor()).isEqualTo("officer-spain");
+            assertThat(entry.messageId()).isEqualTo("m-8");
+            assertThat(entry.details()).isEqualTo("outside the desks of officer-spain");
+        });
+        assertThat(audit.entries().get(1)).satisfies(entry -> {
+            assertThat(entry.messageId()).isEqualTo("x".repeat(64));
+            assertThat(entry.details()).isEqualTo("no message is known under this messageId; the messageId asked for"
+                    + " (71 characters) is kept here printable, in its first 64");
+        });
+        assertThatThrownBy(() -> views.refused(" ", "m-8", "why")).hasMessageContaining("named user");
     }
 
     /** A stored ciphertext moved onto another message's row does not decrypt there. */

@@ -32,7 +32,8 @@ public enum AuditEvent {
     QUARANTINE_DISCARDED("an administrator discarded a quarantined message for good"),
     AUDIT_VERIFIED("a person recomputed the audit chain from the console"),
     CONSOLE_LOGIN_FAILED("a console login failed (wrong password, unknown or locked account)"),
-    MESSAGE_READ("a person was shown the content of a stored message");
+    MESSAGE_READ("a person was shown the content of a stored message"),
+    MESSAGE_READ_REFUSED("a person asked for a message outside their desks, or for one the gateway does not know");
 
     private final String description;
 

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 
 import org.springframework.format.annotation.DateTimeFormat;
@@ -31,6 +32,7 @@ import fr.passerelle.gateway.store.JdbcMessageStore.StoredMessage;
 import fr.passerelle.gateway.store.MessageViews;
 import fr.passerelle.routes.GatewayException;
 import fr.passerelle.routes.Parties;
+import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.inbound.Receipts;
 import fr.passerelle.routes.store.MessageStore.Direction;
 import fr.passerelle.routes.validate.EnvelopeReader;
@@ -48,6 +50,9 @@ class MessagesController {
 
     /** The most of a partner-format copy shown as text: beyond it the page would be unreadable anyway. */
     static final int MAX_TEXT = 200_000;
+
+    /** Records of people looking a message up: they say nothing of the message, so they never make it visible. */
+    static final Set<String> LOOK_UPS = Set.of(AuditEvent.MESSAGE_READ.name(), AuditEvent.MESSAGE_READ_REFUSED.name());
 
     /**
      * One stored copy as the detail page shows it; what the template calls is public, as SpEL requires.
@@ -107,23 +112,26 @@ class MessagesController {
     @GetMapping("/messages/{messageId}")
     String detail(Authentication authentication, @PathVariable String messageId, Model model) {
         DeskScope scope = DeskScope.of(authentication);
-        List<Copy> copies = search.copies(messageId).stream().filter(copy -> scope.sees(copy.row().partner()))
-                .toList();
-        List<AuditEntry> timeline = search.timeline(messageId, copies).stream()
-                .filter(entry -> entry.partner() == null || scope.sees(entry.partner())).toList();
+        List<Copy> stored = search.copies(messageId);
+        List<Copy> copies = stored.stream().filter(copy -> scope.sees(copy.row().partner())).toList();
+        List<AuditEntry> records = search.timeline(messageId, stored).stream()
+                .filter(entry -> !LOOK_UPS.contains(entry.event())).toList();
         // Held for review or quarantined, a message is only in the audit trail: the partners named there decide.
-        boolean visible = !copies.isEmpty() || timeline.stream()
-                .anyMatch(entry -> scope.all() || entry.partner() != null);
+        boolean visible = !copies.isEmpty() || records.stream()
+                .anyMatch(entry -> entry.partner() == null ? scope.all() : scope.sees(entry.partner()));
         if (!visible) {
+            views.refused(authentication.getName(), messageId, stored.isEmpty() && records.isEmpty()
+                    ? "no message is known under this messageId"
+                    : "outside the desks of " + authentication.getName());
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
+        List<AuditEntry> timeline = search.timeline(messageId, copies).stream()
+                .filter(entry -> entry.partner() == null || scope.sees(entry.partner())).toList();
 
         Map<Long, byte[]> plaintexts = new LinkedHashMap<>();
         if (!copies.isEmpty()) {
-            for (StoredMessage stored : views.view(authentication.getName(), messageId)) {
-                if (scope.sees(stored.partner())) {
-                    plaintexts.put(stored.id(), stored.plaintext());
-                }
+            for (StoredMessage shownCopy : views.view(authentication.getName(), messageId, scope::sees)) {
+                plaintexts.put(shownCopy.id(), shownCopy.plaintext());
             }
         }
         List<CopyView> shown = new ArrayList<>();

@@ -18,9 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -149,11 +151,10 @@ class MessagesControllerTest {
         long spainsMorocco = store(SPAIN_ID, Direction.OUTBOUND, "morocco", new byte[] {7}, null, null);
         long morocco = store(MOROCCO_ID, Direction.INBOUND, "morocco", new byte[] {8}, new byte[] {9}, null);
         byte[] envelope = SPAIN_ENVELOPE.getBytes(StandardCharsets.UTF_8);
-        when(views.view(anyString(), eq(SPAIN_ID))).thenReturn(List.of(
-                stored(spain, SPAIN_ID, Direction.OUTBOUND, "spain", spainSealed, envelope),
-                stored(spainsMorocco, SPAIN_ID, Direction.OUTBOUND, "morocco", new byte[] {7}, envelope)));
-        when(views.view(anyString(), eq(MOROCCO_ID))).thenReturn(List.of(stored(morocco, MOROCCO_ID,
-                Direction.INBOUND, "morocco", new byte[] {8}, MOROCCO_JSON.getBytes(StandardCharsets.UTF_8))));
+        shows(SPAIN_ID, stored(spain, SPAIN_ID, Direction.OUTBOUND, "spain", spainSealed, envelope),
+                stored(spainsMorocco, SPAIN_ID, Direction.OUTBOUND, "morocco", new byte[] {7}, envelope));
+        shows(MOROCCO_ID, stored(morocco, MOROCCO_ID, Direction.INBOUND, "morocco", new byte[] {8},
+                MOROCCO_JSON.getBytes(StandardCharsets.UTF_8)));
 
         audit(1, SPAIN_ID, "OUTBOUND_RECEIVED", "ofast", null, "from queue national.ofast.out, 900 bytes");
         audit(2, SPAIN_ID, "OUTBOUND_SEALED", "gateway", "spain", "cms profile, 16 bytes");
@@ -165,6 +166,15 @@ class MessagesControllerTest {
         audit(8, HELD_ID, "OUTBOUND_RECEIVED", "ofast", null, "from queue national.ofast.out");
         audit(9, HELD_ID, "REVIEW_REQUESTED", "gateway", null, "handling code H2 requires review for morocco");
         audit(10, QUARANTINED_ID, "MESSAGE_QUARANTINED", "gateway", "spain", "DELIVERY_FAILED: gave up");
+    }
+
+    /** The views answer as the real ones do: the copies of the partners the desk accepts, and no other. */
+    @SuppressWarnings("unchecked")
+    private void shows(String messageId, StoredMessage... copies) {
+        when(views.view(anyString(), eq(messageId), any(Predicate.class))).thenAnswer(call -> {
+            Predicate<String> desk = call.getArgument(2);
+            return Arrays.stream(copies).filter(copy -> desk.test(copy.partner())).toList();
+        });
     }
 
     private long store(String messageId, Direction direction, String partner, byte[] sealed, byte[] receipt,
@@ -210,7 +220,7 @@ class MessagesControllerTest {
                 .andExpect(redirectedUrlPattern("**/login"));
         mvc.perform(get("/messages/" + SPAIN_ID)).andExpect(status().is3xxRedirection())
                 .andExpect(redirectedUrlPattern("**/login"));
-        verify(views, never()).view(anyString(), anyString());
+        verify(views, never()).view(anyString(), anyString(), any());
     }
 
     /**
@@ -220,7 +230,7 @@ class MessagesControllerTest {
     @Test
     void anOfficerOpensTheirDesksMessageAndAnotherDesksIsNotFound() throws Exception {
         assertThat(page("/messages/" + SPAIN_ID, officerSpain())).contains("Sent to spain");
-        verify(views).view("officer-spain", SPAIN_ID);
+        verify(views).view(eq("officer-spain"), eq(SPAIN_ID), any());
 
         var other = mvc.perform(get("/messages/" + MOROCCO_ID).with(officerSpain())).andExpect(status().isNotFound())
                 .andReturn().getResponse();
@@ -228,8 +238,11 @@ class MessagesControllerTest {
                 .andExpect(status().isNotFound()).andReturn().getResponse();
         assertThat(other.getContentAsString()).isEqualTo(unknown.getContentAsString());
         assertThat(other.getErrorMessage()).isEqualTo(unknown.getErrorMessage());
-        verify(views, never()).view(anyString(), eq(MOROCCO_ID));
-        verify(views, never()).view(anyString(), eq(UNKNOWN_ID));
+        verify(views, never()).view(anyString(), eq(MOROCCO_ID), any());
+        verify(views, never()).view(anyString(), eq(UNKNOWN_ID), any());
+        // Both answers look the same to the officer; the audit trail tells them apart.
+        verify(views).refused("officer-spain", MOROCCO_ID, "outside the desks of officer-spain");
+        verify(views).refused("officer-spain", UNKNOWN_ID, "no message is known under this messageId");
     }
 
     /** An officer's list holds their desk's traffic only; asking for Morocco's gives an empty list, not an error. */
@@ -240,7 +253,7 @@ class MessagesControllerTest {
 
         String morocco = page("/messages?partner=morocco", officerSpain());
         assertThat(morocco).contains("No message matches").doesNotContain(MOROCCO_ID).doesNotContain(SPAIN_ID);
-        verify(views, never()).view(anyString(), anyString());
+        verify(views, never()).view(anyString(), anyString(), any());
     }
 
     /** A supervisor sees every desk: both messages in the list, and Morocco's message opens. */
@@ -309,8 +322,20 @@ class MessagesControllerTest {
 
         assertThat(page("/messages/" + QUARANTINED_ID, officerSpain())).contains("MESSAGE_QUARANTINED")
                 .contains("DELIVERY_FAILED: gave up");
-        verify(views, never()).view(anyString(), eq(HELD_ID));
-        verify(views, never()).view(anyString(), eq(QUARANTINED_ID));
+        verify(views, never()).view(anyString(), eq(HELD_ID), any());
+        verify(views, never()).view(anyString(), eq(QUARANTINED_ID), any());
+        verify(views).refused("officer-spain", HELD_ID, "outside the desks of officer-spain");
+        verify(views, never()).refused(anyString(), eq(QUARANTINED_ID), anyString());
+    }
+
+    /** Records of earlier look-ups do not make an unknown messageId a message, even for a supervisor. */
+    @Test
+    void lookUpsAloneShowNothing() throws Exception {
+        audit(11, UNKNOWN_ID, "MESSAGE_READ_REFUSED", "officer-spain", null, "no message is known");
+        audit(12, UNKNOWN_ID, "MESSAGE_READ", "supervisor", null, "nothing stored");
+
+        mvc.perform(get("/messages/" + UNKNOWN_ID).with(supervisor())).andExpect(status().isNotFound());
+        verify(views).refused("supervisor", UNKNOWN_ID, "no message is known under this messageId");
     }
 
     /** The list pages by key: the "Older" link carries the last row's key and the filters, and follows on. */
