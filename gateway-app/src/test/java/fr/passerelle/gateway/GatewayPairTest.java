@@ -1,6 +1,7 @@
 package fr.passerelle.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -30,6 +31,7 @@ import fr.passerelle.routes.channel.ChannelHealth;
 import fr.passerelle.routes.seal.CmsProfile;
 import fr.passerelle.schema.Schemas;
 import fr.passerelle.schema.receipt.Receipt;
+import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 
@@ -115,6 +117,16 @@ class GatewayPairTest {
         assertThat(receipt.getMessageId()).isEqualTo(id);
         assertThat(audit(fr, id)).contains("OUTBOUND_SEALED", "OUTBOUND_DELIVERED", "RECEIPT_VERIFIED");
         assertThat(audit(spain, id)).contains("INBOUND_DELIVERED", "RECEIPT_ISSUED");
+    }
+
+    /** Each gateway pushes to the other: neither has a broker account on the other's broker. */
+    @Test
+    @Order(1)
+    void aPartnerPushedToCannotLogInToTheBroker() {
+        assertThatThrownBy(() -> new AmqpClient(FR_BROKER).receive("spain", "partner.spain.out", null, 1_000))
+                .isInstanceOf(JMSSecurityException.class);
+        assertThatThrownBy(() -> new AmqpClient(SPAIN_BROKER).receive("fr", "partner.fr.out", null, 1_000))
+                .isInstanceOf(JMSSecurityException.class);
     }
 
     /** citco's report for fr goes the other way; ofast, fr's default service, gets it; Spain keeps fr's receipt. */

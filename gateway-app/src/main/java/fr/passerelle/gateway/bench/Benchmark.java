@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 
 import fr.passerelle.gateway.broker.BrokerSettings;
 import fr.passerelle.gateway.broker.EmbeddedBroker;
+import fr.passerelle.gateway.config.BrokerAccounts;
 import fr.passerelle.gateway.config.PasserelleProperties;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.StageTimings;
@@ -216,8 +217,8 @@ public final class Benchmark {
         PasserelleProperties.Broker configured = properties.broker();
         String secret = randomSecret();
         EmbeddedBroker broker = new EmbeddedBroker(new BrokerSettings(configured.host(), port, data,
-                properties.services(), List.copyOf(properties.partners().keySet()), configured.passwords(),
-                BrokerSettings.GATEWAY_USER, secret, configured.maxDeliveryAttempts(),
+                properties.services(), List.copyOf(properties.partners().keySet()),
+                BrokerAccounts.passwords(properties), BrokerSettings.GATEWAY_USER, secret, configured.maxDeliveryAttempts(),
                 configured.checkedJournalBufferTimeout()));
         broker.start();
         try (Forwarder forwarder = new Forwarder(broker.inVmUrl(), BrokerSettings.GATEWAY_USER, secret, NATIONAL_OUT,

@@ -12,16 +12,18 @@ import java.util.regex.Pattern;
 
 /**
  * What a Passerelle broker needs, embedded or one of an HA pair: where it listens and stores, which services and
- * partners get queues, and the accounts. Every service, every partner and {@code admin} has a broker account of that
- * name; the gateway has its own account besides (over the in-VM connection of the embedded broker, with a password
- * drawn at start; over TCP to a pair, with a configured one).
+ * partners get queues, and the accounts. Every service and {@code admin} has a broker account of that name, and so
+ * does each partner given a password (those that take their messages from their queue); the gateway has its own
+ * account besides (over the in-VM connection of the embedded broker, with a password drawn at start; over TCP to a
+ * pair, with a configured one).
  *
  * @param host the address the TCP acceptor listens on; {@value #DEFAULT_HOST} when null
  * @param port the port of the TCP acceptor (usually {@value #DEFAULT_PORT})
  * @param dataDirectory parent of the journal, bindings, paging and large-messages folders
  * @param services the national services: each gets {@code national.<s>.out} and {@code national.<s>.in}
  * @param partners the foreign partners: each gets {@code partner.<p>.out}
- * @param passwords password by account, for every service, every partner and {@code admin}
+ * @param passwords password by account: every service and {@code admin}, and the partners that log in (a partner
+ *     without one has its queue and no account)
  * @param gatewayUser the gateway's own account
  * @param gatewayPassword its password
  * @param maxDeliveryAttempts failed deliveries of a message before the broker moves it to quarantine
@@ -110,12 +112,18 @@ public record BrokerSettings(String host, int port, Path dataDirectory, List<Str
             throw new IllegalArgumentException("broker passwords are missing");
         }
         Map<String, String> known = new HashMap<>();
-        for (String id : concat(services, partners, List.of(ADMIN))) {
+        for (String id : concat(services, List.of(ADMIN))) {
             String password = passwords.get(id);
             if (password == null || password.isBlank()) {
                 throw new IllegalArgumentException("broker account '" + id + "' has no password");
             }
             known.put(id, password);
+        }
+        for (String partner : partners) {
+            String password = passwords.get(partner);
+            if (password != null && !password.isBlank()) {
+                known.put(partner, password);
+            }
         }
         if (passwords.containsKey(gatewayUser)) {
             throw new IllegalArgumentException("the password of the gateway account '" + gatewayUser

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -14,6 +15,7 @@ import ch.qos.logback.classic.Logger;
 import fr.passerelle.gateway.broker.BrokerSettings;
 import fr.passerelle.gateway.broker.HaSettings;
 import fr.passerelle.gateway.broker.ReplicatedBroker;
+import fr.passerelle.gateway.config.BrokerAccounts;
 import fr.passerelle.gateway.config.InvalidConfigurationException;
 import fr.passerelle.gateway.config.PasserelleProperties;
 import picocli.CommandLine.Command;
@@ -90,16 +92,7 @@ public final class BrokerCommand implements Callable<Integer> {
         PasserelleProperties.Broker configured = properties.broker();
         PasserelleProperties.Ha ha = configured.ha();
         List<String> partners = List.copyOf(properties.partners().keySet());
-        List<String> accounts = new ArrayList<>(properties.services());
-        accounts.addAll(partners);
-        accounts.add(BrokerSettings.ADMIN);
-        for (String account : accounts) {
-            String password = configured.passwords().get(account);
-            if (password == null || password.isBlank()) {
-                throw new InvalidConfigurationException("passerelle.broker.passwords." + account,
-                        "every service, partner and admin needs a broker password");
-            }
-        }
+        Map<String, String> passwords = BrokerAccounts.passwords(properties);
         if (configured.gatewayPassword() == null || configured.gatewayPassword().isBlank()) {
             throw new InvalidConfigurationException("passerelle.broker.gateway-password",
                     "is needed: the password of the gateways' account, the same on the brokers and the gateways");
@@ -129,7 +122,7 @@ public final class BrokerCommand implements Callable<Integer> {
         BrokerSettings settings = new BrokerSettings(host != null ? host : configured.host(),
                 port != null ? port : configured.port(),
                 dataDirectory != null ? dataDirectory : configured.dataDirectory(), properties.services(), partners,
-                configured.passwords(), BrokerSettings.GATEWAY_USER, configured.gatewayPassword(),
+                passwords, BrokerSettings.GATEWAY_USER, configured.gatewayPassword(),
                 configured.maxDeliveryAttempts(), configured.checkedJournalBufferTimeout());
         return new ReplicatedBroker(settings, new HaSettings(place, peerHost, peerPort, ha.advertisedHost(),
                 ha.clusterUser(), ha.clusterPassword()));

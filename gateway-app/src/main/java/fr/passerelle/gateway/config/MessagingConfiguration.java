@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.component.jms.JmsComponent;
@@ -64,19 +65,9 @@ class MessagingConfiguration {
         @Bean(initMethod = "start", destroyMethod = "stop")
         EmbeddedBroker embeddedBroker(PasserelleProperties properties) {
             PasserelleProperties.Broker broker = properties.broker();
-            List<String> accounts = new ArrayList<>(properties.services());
-            accounts.addAll(properties.partners().keySet());
-            accounts.add("admin");
-            for (String account : accounts) {
-                String password = broker.passwords().get(account);
-                if (password == null || password.isBlank()) {
-                    throw new InvalidConfigurationException("passerelle.broker.passwords." + account,
-                            "every service, partner and admin needs a broker password");
-                }
-            }
+            Map<String, String> passwords = BrokerAccounts.passwords(properties);
             return new EmbeddedBroker(new BrokerSettings(broker.host(), broker.port(), broker.dataDirectory(),
-                    properties.services(), List.copyOf(properties.partners().keySet()), broker.passwords(),
-                    GATEWAY_USER, gatewayPassword, broker.maxDeliveryAttempts(),
+                    properties.services(), List.copyOf(properties.partners().keySet()), passwords, GATEWAY_USER, gatewayPassword, broker.maxDeliveryAttempts(),
                     broker.checkedJournalBufferTimeout()));
         }
 

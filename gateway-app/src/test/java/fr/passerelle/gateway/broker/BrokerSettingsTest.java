@@ -51,13 +51,26 @@ class BrokerSettingsTest {
         }
     }
 
-    /** An account without a password is named in the refusal. */
+    /** A service or admin without a password is named in the refusal. */
     @Test
     void accountWithoutPasswordIsRefused() {
-        assertThatThrownBy(() -> new BrokerSettings("127.0.0.1", 61616, DATA, List.of("ofast"), List.of("spain"),
-                passwords("ofast", "admin"), "gateway", "secret", 5))
+        assertThatThrownBy(() -> new BrokerSettings("127.0.0.1", 61616, DATA, List.of("ofast", "douane"),
+                List.of("spain"), passwords("ofast", "spain", "admin"), "gateway", "secret", 5))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("broker account 'spain' has no password");
+                .hasMessage("broker account 'douane' has no password");
+        assertThatThrownBy(() -> new BrokerSettings("127.0.0.1", 61616, DATA, List.of("ofast"), List.of("spain"),
+                passwords("ofast", "spain"), "gateway", "secret", 5))
+                .hasMessage("broker account 'admin' has no password");
+    }
+
+    /** A partner without a password has its queue and no account; a password for no party makes no account. */
+    @Test
+    void aPartnerWithoutPasswordHasNoAccount() {
+        BrokerSettings settings = new BrokerSettings("127.0.0.1", 61616, DATA, List.of("ofast"),
+                List.of("spain", "morocco"), passwords("ofast", "morocco", "admin", "stranger"), "gateway", "secret",
+                5);
+        assertThat(settings.partners()).containsExactly("spain", "morocco");
+        assertThat(settings.passwords()).containsOnlyKeys("ofast", "morocco", "admin");
     }
 
     /** A service or partner cannot take a privileged name, nor an id that would act as an address wildcard. */

@@ -41,6 +41,7 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ClassPathResource;
 
+import fr.passerelle.gateway.config.BrokerAccounts;
 import fr.passerelle.gateway.config.PasserelleProperties;
 
 /**
@@ -76,7 +77,7 @@ class StockArtemisConfigTest {
     private static BrokerSettings settings(String host) {
         PasserelleProperties.Broker broker = sample.broker();
         return new BrokerSettings(host, PORT, Path.of("data"), sample.services(),
-                List.copyOf(sample.partners().keySet()), broker.passwords(), BrokerSettings.GATEWAY_USER,
+                List.copyOf(sample.partners().keySet()), BrokerAccounts.passwords(sample), BrokerSettings.GATEWAY_USER,
                 "not-used-here", broker.maxDeliveryAttempts(), broker.checkedJournalBufferTimeout());
     }
 
