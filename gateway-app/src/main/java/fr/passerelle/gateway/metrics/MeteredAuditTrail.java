@@ -1,5 +1,7 @@
 package fr.passerelle.gateway.metrics;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +19,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public final class MeteredAuditTrail implements AuditTrail {
 
+    /** The partner tag of a step no partner is known for. */
+    private static final String NONE = "none";
+
     private record Key(AuditEvent event, String partner) {
     }
 
@@ -27,6 +32,31 @@ public final class MeteredAuditTrail implements AuditTrail {
     public MeteredAuditTrail(AuditTrail trail, MeterRegistry registry) {
         this.trail = trail;
         this.registry = registry;
+    }
+
+    /**
+     * Registers at zero the counters of every message outcome for each partner (and for none, where a message is
+     * refused or quarantined before its partner is known), and of failed delivery attempts for each partner pushed
+     * to. A counter that first appears at 1 is invisible to {@code increase()} and {@code rate()}: the first
+     * quarantined message of a partner would never raise an alert.
+     *
+     * @param partners every partner
+     * @param pushed the partners the gateway delivers to over a channel (not {@code pull-queue})
+     */
+    public MeteredAuditTrail fromZero(Collection<String> partners, Collection<String> pushed) {
+        List<String> everyone = new ArrayList<>(partners);
+        everyone.add(NONE);
+        for (String partner : everyone) {
+            for (AuditEvent event : AuditEvent.values()) {
+                if (outcome(event) != null && (!partner.equals(NONE) || event == AuditEvent.MESSAGE_REFUSED
+                        || event == AuditEvent.MESSAGE_QUARANTINED)) {
+                    counters.computeIfAbsent(new Key(event, partner), this::counters);
+                }
+            }
+        }
+        pushed.forEach(partner -> counters.computeIfAbsent(new Key(AuditEvent.DELIVERY_ATTEMPT_FAILED, partner),
+                this::counters));
+        return this;
     }
 
     @Override
@@ -44,7 +74,7 @@ public final class MeteredAuditTrail implements AuditTrail {
     }
 
     private void count(AuditEvent event, String partner) {
-        for (Counter counter : counters.computeIfAbsent(new Key(event, partner == null ? "none" : partner),
+        for (Counter counter : counters.computeIfAbsent(new Key(event, partner == null ? NONE : partner),
                 this::counters)) {
             counter.increment();
         }

@@ -2,6 +2,7 @@ package fr.passerelle.gateway.metrics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -28,8 +29,11 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 class MetricsConfiguration {
 
     @Bean
-    AuditTrail meteredAuditTrail(JdbcAuditTrail trail, MeterRegistry registry) {
-        return new MeteredAuditTrail(trail, registry);
+    AuditTrail meteredAuditTrail(JdbcAuditTrail trail, MeterRegistry registry, PasserelleProperties properties) {
+        List<String> pushed = properties.partners().entrySet().stream()
+                .filter(partner -> !"pull-queue".equals(partner.getValue().channel().type())).map(Map.Entry::getKey)
+                .toList();
+        return new MeteredAuditTrail(trail, registry).fromZero(properties.partners().keySet(), pushed);
     }
 
     /** {@code passerelle.queue.depth{queue}}: every national, partner, review and quarantine queue. */

@@ -6,8 +6,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -34,6 +40,9 @@ class MetricsTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         brokerPort = GatewayTestSupport.register(registry, "metrics");
+        // One partner pushed to, never sent anything here: its channel and retry series exist all the same.
+        registry.add("passerelle.partners.caribbean.channel.type", () -> "https-push");
+        registry.add("passerelle.partners.caribbean.channel.url", () -> "https://127.0.0.1:9/partner/v1/messages");
     }
 
     @LocalManagementPort
@@ -84,6 +93,37 @@ class MetricsTest {
         }
         // Pull-queue partners only here: dispatch is declared, with no message timed yet.
         assertThat(value(scrape, "passerelle_stage_seconds_count{stage=\"dispatch\"}")).isZero();
+    }
+
+    /**
+     * Every series the alerting rules and the dashboard in {@code ops/} read is there from the start, the counters
+     * at zero: a counter that first appears at 1 is invisible to {@code increase()}, and the first message
+     * quarantined for a partner would raise no alert.
+     */
+    @Test
+    void everySeriesTheAlertsAndTheDashboardReadIsThereFromTheStart() throws Exception {
+        String scrape = get("/actuator/prometheus");
+        Set<String> exported = Pattern.compile("^([a-z_]+)[{ ]", Pattern.MULTILINE).matcher(scrape).results()
+                .map(found -> found.group(1)).collect(Collectors.toSet());
+        for (Path file : List.of(Path.of("ops/prometheus/passerelle-alerts.yml"),
+                Path.of("ops/grafana/passerelle-dashboard.json"))) {
+            Set<String> read = Pattern.compile("passerelle_[a-z_]+").matcher(Files.readString(file)).results()
+                    .map(MatchResult::group).collect(Collectors.toSet());
+            assertThat(read).as(file.toString()).isNotEmpty();
+            assertThat(read.stream().filter(name -> !exported.contains(name)).toList())
+                    .as(file + " reads series a fresh gateway does not export").isEmpty();
+        }
+        assertThat(value(scrape, "passerelle_messages_total{direction=\"outbound\",outcome=\"quarantined\","
+                + "partner=\"spain\"}")).isZero();
+        assertThat(value(scrape, "passerelle_messages_total{direction=\"outbound\",outcome=\"quarantined\","
+                + "partner=\"none\"}")).isZero();
+        assertThat(value(scrape, "passerelle_messages_total{direction=\"inbound\",outcome=\"refused\","
+                + "partner=\"morocco\"}")).isZero();
+        assertThat(value(scrape, "passerelle_delivery_retries_total{partner=\"caribbean\"}")).isZero();
+        assertThat(value(scrape, "passerelle_sla_breaches_total{partner=\"spain\",priority=\"IMMEDIATE\"}"))
+                .isZero();
+        assertThat(scrape).contains("passerelle_channel_state{partner=\"caribbean\"}")
+                .doesNotContain("passerelle_delivery_retries_total{partner=\"spain\"}");
     }
 
     @Test
