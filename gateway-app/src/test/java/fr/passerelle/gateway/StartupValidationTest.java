@@ -2,6 +2,8 @@ package fr.passerelle.gateway;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -148,6 +150,17 @@ class StartupValidationTest {
         assertThatThrownBy(() -> start("--management.server.port=" + port, "--passerelle.console.port=" + port))
                 .hasStackTraceContaining("Invalid configuration passerelle.console.port: " + port
                         + " is already management.server.port");
+    }
+
+    /** Another process on the broker's port: start-up stops, naming the key, instead of running without a broker. */
+    @Test
+    void aBrokerPortInUseNamesTheKey() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> start("--passerelle.broker.port=" + port))
+                    .hasStackTraceContaining("Invalid configuration passerelle.broker.port: the broker cannot listen"
+                            + " on 127.0.0.1:" + port + " (in use by another process?)");
+        }
     }
 
     @Test

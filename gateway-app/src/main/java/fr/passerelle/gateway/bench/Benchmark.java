@@ -218,8 +218,8 @@ public final class Benchmark {
         String secret = randomSecret();
         EmbeddedBroker broker = new EmbeddedBroker(new BrokerSettings(configured.host(), port, data,
                 properties.services(), List.copyOf(properties.partners().keySet()),
-                BrokerAccounts.passwords(properties), BrokerSettings.GATEWAY_USER, secret, configured.maxDeliveryAttempts(),
-                configured.checkedJournalBufferTimeout()));
+                BrokerAccounts.passwords(properties), BrokerSettings.GATEWAY_USER, secret,
+                configured.maxDeliveryAttempts(), configured.checkedJournalBufferTimeout()));
         broker.start();
         try (Forwarder forwarder = new Forwarder(broker.inVmUrl(), BrokerSettings.GATEWAY_USER, secret, NATIONAL_OUT,
                 PARTNER_OUT, forwarders)) {

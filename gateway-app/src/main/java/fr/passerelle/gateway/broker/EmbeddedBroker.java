@@ -1,9 +1,15 @@
 package fr.passerelle.gateway.broker;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.remoting.server.RemotingService;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 
 /**
  * The gateway's Artemis broker, run inside the gateway's process.
@@ -20,6 +26,8 @@ public final class EmbeddedBroker implements QueueDepths {
 
     public static final String QUARANTINE = "gateway.quarantine";
     public static final String REVIEW = "gateway.review";
+
+    private static final String TCP_ACCEPTOR = "tcp";
 
     private final BrokerSettings settings;
     private final int inVmId;
@@ -51,7 +59,27 @@ public final class EmbeddedBroker implements QueueDepths {
         embedded.setConfiguration(configuration());
         embedded.setSecurityManager(new BrokerSecurity(settings));
         embedded.start();
+        // Artemis logs a port it cannot bind, or a failed activation, and goes on without them: a gateway must not.
+        ActiveMQServer broker = embedded.getActiveMQServer();
+        RemotingService remoting = broker.getRemotingService();
+        Acceptor tcp = remoting == null ? null : remoting.getAcceptor(TCP_ACCEPTOR);
+        if (!broker.isActive() || tcp == null || !tcp.isStarted()) {
+            embedded.stop();
+            boolean bindable = bindable(settings.host(), settings.port());
+            throw new BrokerStartException(bindable ? "the broker did not start; its log above says why"
+                    : "the broker cannot listen on " + settings.host() + ":" + settings.port()
+                            + " (in use by another process?)", !bindable);
+        }
         server = embedded;
+    }
+
+    /** Whether this process could listen on the address now. */
+    private static boolean bindable(String host, int port) {
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(host))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
@@ -73,7 +101,7 @@ public final class EmbeddedBroker implements QueueDepths {
     private Configuration configuration() throws Exception {
         Configuration config = BrokerConfigurations.base(settings);
         config.addAcceptorConfiguration("in-vm", inVmUrl());
-        config.addAcceptorConfiguration("tcp", tcpUrl() + BrokerConfigurations.PROTOCOLS);
+        config.addAcceptorConfiguration(TCP_ACCEPTOR, tcpUrl() + BrokerConfigurations.PROTOCOLS);
         return config;
     }
 }

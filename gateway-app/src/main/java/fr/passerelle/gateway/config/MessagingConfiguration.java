@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 import fr.passerelle.gateway.broker.BrokerSettings;
+import fr.passerelle.gateway.broker.BrokerStartException;
 import fr.passerelle.gateway.broker.EmbeddedBroker;
 import fr.passerelle.gateway.broker.ExternalBroker;
 import fr.passerelle.gateway.broker.ManagedQueueDepths;
@@ -62,13 +63,21 @@ class MessagingConfiguration {
 
         private final String gatewayPassword = randomSecret();
 
-        @Bean(initMethod = "start", destroyMethod = "stop")
-        EmbeddedBroker embeddedBroker(PasserelleProperties properties) {
+        @Bean(destroyMethod = "stop")
+        EmbeddedBroker embeddedBroker(PasserelleProperties properties) throws Exception {
             PasserelleProperties.Broker broker = properties.broker();
             Map<String, String> passwords = BrokerAccounts.passwords(properties);
-            return new EmbeddedBroker(new BrokerSettings(broker.host(), broker.port(), broker.dataDirectory(),
-                    properties.services(), List.copyOf(properties.partners().keySet()), passwords, GATEWAY_USER, gatewayPassword, broker.maxDeliveryAttempts(),
+            EmbeddedBroker embedded = new EmbeddedBroker(new BrokerSettings(broker.host(), broker.port(),
+                    broker.dataDirectory(), properties.services(), List.copyOf(properties.partners().keySet()),
+                    passwords, GATEWAY_USER, gatewayPassword, broker.maxDeliveryAttempts(),
                     broker.checkedJournalBufferTimeout()));
+            try {
+                embedded.start();
+            } catch (BrokerStartException e) {
+                throw new InvalidConfigurationException(e.portInUse() ? "passerelle.broker.port"
+                        : "passerelle.broker.data-directory", e.getMessage());
+            }
+            return embedded;
         }
 
         @Bean(destroyMethod = "destroy")

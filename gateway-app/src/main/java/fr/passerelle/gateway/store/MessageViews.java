@@ -39,9 +39,10 @@ public class MessageViews {
     public List<JdbcMessageStore.StoredMessage> view(String user, String messageId, Predicate<String> desk) {
         named(user);
         List<JdbcMessageStore.StoredMessage> copies = store.find(messageId, desk);
-        audit.record(messageId, AuditEvent.MESSAGE_READ, user, null, copies.isEmpty() ? "nothing stored"
-                : copies.size() + " stored copies shown (" + copies.stream().map(JdbcMessageStore.StoredMessage::partner)
-                        .distinct().collect(Collectors.joining(", ")) + ")");
+        String partners = copies.stream().map(JdbcMessageStore.StoredMessage::partner).distinct()
+                .collect(Collectors.joining(", "));
+        audit.record(messageId, AuditEvent.MESSAGE_READ, user, null,
+                copies.isEmpty() ? "nothing stored" : copies.size() + " stored copies shown (" + partners + ")");
         return copies;
     }
 
