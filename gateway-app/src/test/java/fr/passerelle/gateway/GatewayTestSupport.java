@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -18,6 +20,11 @@ import fr.passerelle.gateway.bench.BenchGateway;
  * the database, so that tests never touch ./data/ nor the default ports of a gateway running beside them.
  */
 public final class GatewayTestSupport {
+
+    private static final int FIRST_PORT = 20_000;
+    private static final int PORTS_TO_TRY = 12_000;
+    // Each test JVM starts at its own place in the range: test runs side by side rarely meet.
+    private static final AtomicInteger NEXT_PORT = new AtomicInteger(new SecureRandom().nextInt(PORTS_TO_TRY));
 
     private GatewayTestSupport() {
     }
@@ -41,11 +48,27 @@ public final class GatewayTestSupport {
         SpringApplication.run(GatewayApplication.class, args.toArray(String[]::new)).close();
     }
 
+    /**
+     * A port nothing listens on, for a server the test starts a moment later. Taken below the range the system
+     * hands out for port 0 and for outgoing connections (32768 and up on Linux), and never twice in one run, so that
+     * neither another test's server nor a client's source port takes it in that moment.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        for (int tries = 0; tries < PORTS_TO_TRY; tries++) {
+            int port = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS_TO_TRY);
+            if (free(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port between " + FIRST_PORT + " and " + (FIRST_PORT + PORTS_TO_TRY));
+    }
+
+    /** Whether the port can be bound on every address (which fails when anything listens on it, on any). */
+    private static boolean free(int port) {
+        try (ServerSocket probe = new ServerSocket(port)) {
+            return true;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return false;
         }
     }
 

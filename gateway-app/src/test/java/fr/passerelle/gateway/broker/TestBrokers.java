@@ -1,12 +1,11 @@
 package fr.passerelle.gateway.broker;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import fr.passerelle.gateway.GatewayTestSupport;
 
 /** The sample parties and accounts the broker tests run with; every password is {@code sample-<id>}. */
 final class TestBrokers {
@@ -33,10 +32,6 @@ final class TestBrokers {
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return GatewayTestSupport.freePort();
     }
 }
