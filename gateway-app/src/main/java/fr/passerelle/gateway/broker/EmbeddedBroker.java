@@ -1,8 +1,5 @@
 package fr.passerelle.gateway.broker;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.activemq.artemis.core.config.Configuration;
@@ -65,21 +62,12 @@ public final class EmbeddedBroker implements QueueDepths {
         Acceptor tcp = remoting == null ? null : remoting.getAcceptor(TCP_ACCEPTOR);
         if (!broker.isActive() || tcp == null || !tcp.isStarted()) {
             embedded.stop();
-            boolean bindable = bindable(settings.host(), settings.port());
-            throw new BrokerStartException(bindable ? "the broker did not start; its log above says why"
-                    : "the broker cannot listen on " + settings.host() + ":" + settings.port()
-                            + " (in use by another process?)", !bindable);
+            if (!BrokerStartException.listenable(settings)) {
+                throw BrokerStartException.portInUse(settings);
+            }
+            throw new BrokerStartException("the broker did not start; its log above says why", false);
         }
         server = embedded;
-    }
-
-    /** Whether this process could listen on the address now. */
-    private static boolean bindable(String host, int port) {
-        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(host))) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override

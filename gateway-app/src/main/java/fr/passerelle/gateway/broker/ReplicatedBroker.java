@@ -73,6 +73,10 @@ public final class ReplicatedBroker implements QueueDepths {
         if (server != null) {
             return;
         }
+        // A backup opens its port only when it takes over: a port already taken must be found out now.
+        if (!BrokerStartException.listenable(settings)) {
+            throw BrokerStartException.portInUse(settings);
+        }
         EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
         embedded.setConfiguration(configuration());
         embedded.setSecurityManager(new BrokerSecurity(settings));

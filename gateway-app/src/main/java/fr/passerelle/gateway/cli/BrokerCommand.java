@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import fr.passerelle.gateway.broker.BrokerSettings;
+import fr.passerelle.gateway.broker.BrokerStartException;
 import fr.passerelle.gateway.broker.HaSettings;
 import fr.passerelle.gateway.broker.ReplicatedBroker;
 import fr.passerelle.gateway.config.BrokerAccounts;
@@ -74,7 +75,13 @@ public final class BrokerCommand implements Callable<Integer> {
                     stopped.countDown();
                 }
             }, "passerelle-broker-stop"));
-            broker.start();
+            try {
+                broker.start();
+            } catch (BrokerStartException e) {
+                String key = e.portInUse() ? "passerelle.broker.port" : "passerelle.broker.data-directory";
+                throw new IllegalArgumentException(new InvalidConfigurationException(key, e.getMessage())
+                        .getMessage(), e);
+            }
             System.out.println("broker (" + broker.role().name().toLowerCase(Locale.ROOT) + ") on " + broker.tcpUrl()
                     + ": " + (broker.isActive() ? "active" : "passive, in step with the other broker of the pair")
                     + "; SIGTERM hands over and stops it");
