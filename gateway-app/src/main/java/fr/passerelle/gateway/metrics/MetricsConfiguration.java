@@ -1,5 +1,6 @@
 package fr.passerelle.gateway.metrics;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,21 +77,38 @@ class MetricsConfiguration {
         };
     }
 
+    @Bean
+    AuditChainState auditChainState(JdbcTemplate jdbc, Clock clock) {
+        return new AuditChainState(jdbc, clock);
+    }
+
     /** {@code auditChain} in health: the last signed checkpoint, and how many records follow it unsigned. */
     @Bean
-    HealthIndicator auditChainHealthIndicator(JdbcTemplate jdbc) {
+    HealthIndicator auditChainHealthIndicator(AuditChainState chain) {
         return () -> {
-            Long lastSeq = jdbc.queryForObject("select last_seq from audit_head where id = 1", Long.class);
-            var checkpoint = jdbc.queryForList("select seq, signed_at from audit_checkpoint order by seq desc"
-                    + " fetch first 1 rows only");
-            Health.Builder health = Health.up().withDetail("records", lastSeq);
-            if (checkpoint.isEmpty()) {
+            AuditChainState.Snapshot state = chain.snapshot();
+            Health.Builder health = Health.up().withDetail("records", state.records());
+            if (state.checkpointSeq() == null) {
                 return health.withDetail("lastCheckpoint", "none yet").build();
             }
-            long signed = ((Number) checkpoint.get(0).get("seq")).longValue();
-            return health.withDetail("lastCheckpointSeq", signed)
-                    .withDetail("lastCheckpointAt", String.valueOf(checkpoint.get(0).get("signed_at")))
-                    .withDetail("recordsSinceCheckpoint", lastSeq == null ? 0 : lastSeq - signed).build();
+            return health.withDetail("lastCheckpointSeq", state.checkpointSeq())
+                    .withDetail("lastCheckpointAt", state.checkpointAt().toString())
+                    .withDetail("recordsSinceCheckpoint", state.unsigned()).build();
+        };
+    }
+
+    /**
+     * {@code passerelle.audit.records.unsigned}: records chained since the last signed checkpoint; {@code
+     * passerelle.audit.checkpoint.age}: seconds since it was signed (NaN before the first).
+     */
+    @Bean
+    MeterBinder auditChainMeters(AuditChainState chain) {
+        return registry -> {
+            Gauge.builder("passerelle.audit.records.unsigned", chain, c -> c.snapshot().unsigned())
+                    .description("Audit records chained since the last signed checkpoint").register(registry);
+            Gauge.builder("passerelle.audit.checkpoint.age", chain, AuditChainState::checkpointAgeSeconds)
+                    .description("Time since the audit chain's last signed checkpoint").baseUnit("seconds")
+                    .register(registry);
         };
     }
 
