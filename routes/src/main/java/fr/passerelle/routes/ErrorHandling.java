@@ -39,6 +39,7 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
     private final AuditTrail audit;
     private final String quarantineUri;
     private final String noticeUri;
+    private Availability availability = Availability.ALWAYS;
 
     public ErrorHandling(AuditTrail audit, String quarantineUri, String noticeUri) {
         this.audit = audit;
@@ -61,6 +62,7 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
                 .end();
         gatewayErrors.onException(Exception.class)
                 .handled(false)
+                .process(this::watchAvailability)
                 .process(this::writeKeptAudit);
 
         // The caller (the partner endpoint) reports and logs inbound refusals; the default handler need not.
@@ -139,6 +141,19 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
      * A step failing for another reason rolls back and comes again; what it did until then (read the message, stored
      * its sealed copy) is written to the trail all the same.
      */
+    /** What consumers wait for when a failure says the database cannot be reached; never waits by default. */
+    public ErrorHandling withAvailability(Availability dependencies) {
+        this.availability = dependencies;
+        return this;
+    }
+
+    private void watchAvailability(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (failure != null) {
+            availability.failed(failure);
+        }
+    }
+
     private void writeKeptAudit(Exchange exchange) {
         try {
             ExchangeAudit.flush(exchange, audit);

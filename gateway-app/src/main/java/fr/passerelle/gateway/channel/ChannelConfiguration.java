@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
 import fr.passerelle.gateway.config.InvalidConfigurationException;
 import fr.passerelle.gateway.config.OurTls;
 import fr.passerelle.gateway.config.PasserelleProperties;
+import fr.passerelle.gateway.persistence.DatabaseAvailability;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.StageTimings;
 import fr.passerelle.routes.audit.AuditTrail;
@@ -62,8 +63,9 @@ class ChannelConfiguration {
 
     @Bean
     DispatchRoutes dispatchRoutes(Parties parties, PartnerChannels channels, ChannelHealth health, AuditTrail audit,
-            MessageStore store, Clock clock, StageTimings timings) {
-        return new DispatchRoutes(parties, channels.byPartner(), health, audit, store, clock).withTimings(timings);
+            MessageStore store, Clock clock, StageTimings timings, DatabaseAvailability database) {
+        return new DispatchRoutes(parties, channels.byPartner(), health, audit, store, clock).withTimings(timings)
+                .withAvailability(database);
     }
 
     @Bean("partnerChannelsHealthIndicator")

@@ -8,6 +8,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.IdempotentRepository;
@@ -22,6 +24,7 @@ import fr.passerelle.gateway.broker.BrokerStartException;
 import fr.passerelle.gateway.broker.EmbeddedBroker;
 import fr.passerelle.gateway.broker.ExternalBroker;
 import fr.passerelle.gateway.broker.ManagedQueueDepths;
+import fr.passerelle.gateway.persistence.DatabaseAvailability;
 import fr.passerelle.routes.ErrorHandling;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.StageTimings;
@@ -137,17 +140,25 @@ class MessagingConfiguration {
         return jms;
     }
 
+    /** The database, watched: while it cannot be reached, consumers wait instead of spending delivery attempts. */
     @Bean
-    ErrorHandling errorHandling(AuditTrail audit) {
-        return new ErrorHandling(audit, QUARANTINE, ErrorHandling.NOTICE_URI);
+    DatabaseAvailability databaseAvailability(DataSource dataSource, Clock clock) {
+        return new DatabaseAvailability(dataSource, clock);
+    }
+
+    @Bean
+    ErrorHandling errorHandling(AuditTrail audit, DatabaseAvailability database) {
+        return new ErrorHandling(audit, QUARANTINE, ErrorHandling.NOTICE_URI).withAvailability(database);
     }
 
     @Bean
     OutboundRoutes outboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles,
             AuditTrail audit, MessageStore store, Clock clock, PartnerRules rules, ReviewDecisions decisions,
-            CaseRegistry cases, StageTimings timings, PasserelleProperties properties) {
+            CaseRegistry cases, StageTimings timings, PasserelleProperties properties,
+            DatabaseAvailability database) {
         return new OutboundRoutes(parties, reader, profiles, audit, store, clock, rules, decisions, cases)
-                .withTimings(timings).withConsumers(properties.outbound().consumers());
+                .withTimings(timings).withConsumers(properties.outbound().consumers())
+                .withAvailability(database);
     }
 
     @Bean

@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
+import fr.passerelle.routes.Availability;
 import fr.passerelle.routes.ErrorHandling;
 import fr.passerelle.routes.GatewayException;
 import fr.passerelle.routes.Headers;
@@ -51,6 +52,7 @@ public final class DispatchRoutes extends RouteBuilder {
     private final RandomGenerator random = RandomGenerator.getDefault();
     private final RetryTurns turns = new RetryTurns(OutboundRoutes.URGENT_PRIORITY);
     private StageTimings timings = StageTimings.NONE;
+    private Availability availability = Availability.ALWAYS;
 
     public DispatchRoutes(Parties parties, Map<String, PartnerDispatch> dispatch, ChannelHealth health,
             AuditTrail audit, MessageStore store, Clock clock) {
@@ -60,6 +62,12 @@ public final class DispatchRoutes extends RouteBuilder {
         this.audit = audit;
         this.store = store;
         this.clock = clock;
+    }
+
+    /** What dispatch waits for before it works on a message: the database, when it is down. */
+    public DispatchRoutes withAvailability(Availability dependencies) {
+        this.availability = dependencies;
+        return this;
     }
 
     /** Where the time each attempt to hand a message to its channel takes is reported; none by default. */
@@ -89,6 +97,7 @@ public final class DispatchRoutes extends RouteBuilder {
     }
 
     private void deliver(Exchange exchange) {
+        availability.awaitAvailable(() -> stopping(exchange.getContext()));
         String partner = exchange.getProperty(Headers.TARGET_PARTNER, String.class);
         String messageId = exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class);
         exchange.setProperty(Headers.SERVICE, exchange.getIn().getHeader(Headers.SENDER, String.class));

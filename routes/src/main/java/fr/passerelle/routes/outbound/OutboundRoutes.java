@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.jms.JmsConstants;
 import org.apache.camel.component.jms.JmsMessage;
 
+import fr.passerelle.routes.Availability;
 import fr.passerelle.routes.ErrorHandling;
 import fr.passerelle.routes.GatewayException;
 import fr.passerelle.routes.Headers;
@@ -119,6 +121,7 @@ public final class OutboundRoutes extends RouteBuilder {
     private final ReleasePolicy releasePolicy = new ReleasePolicy();
     private final Redaction redaction = new Redaction();
     private StageTimings timings = StageTimings.NONE;
+    private Availability availability = Availability.ALWAYS;
     private int consumers = DEFAULT_CONSUMERS;
 
     public OutboundRoutes(Parties parties, EnvelopeReader reader, SecurityProfiles profiles, AuditTrail audit,
@@ -151,6 +154,12 @@ public final class OutboundRoutes extends RouteBuilder {
         return this;
     }
 
+    /** What the consumers wait for before they work on a message: the database, when it is down. */
+    public OutboundRoutes withAvailability(Availability dependencies) {
+        this.availability = dependencies;
+        return this;
+    }
+
     /** How many consumers of each national queue take every message (its urgent lane has one more). */
     public OutboundRoutes withConsumers(int count) {
         if (count < 1) {
@@ -168,6 +177,7 @@ public final class OutboundRoutes extends RouteBuilder {
                 .templateParameter("consumers", "1")
                 .from(NATIONAL_OUT + "&concurrentConsumers={{consumers}}{{lane}}")
                 .routeConfigurationId(ErrorHandling.ID)
+                .process(this::awaitAvailable)
                 .setProperty(Headers.SERVICE, constant("{{service}}"))
                 .process(OutboundRoutes::readBrokerUser)
                 .to("direct:outbound");
@@ -204,6 +214,11 @@ public final class OutboundRoutes extends RouteBuilder {
                 .process(this::writeAudit).id("outbound-audit");
 
         reviewedRoutes();
+    }
+
+    private void awaitAvailable(Exchange exchange) {
+        CamelContext context = exchange.getContext();
+        availability.awaitAvailable(() -> context.isStopping() || context.isStopped());
     }
 
     /** A message a supervisor approved goes on, as the service sent it, from the release step. */

@@ -1,0 +1,129 @@
+package fr.passerelle.gateway.persistence;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+
+import fr.passerelle.routes.Availability;
+
+/**
+ * The database, watched for the message flows: a failure that says it cannot be reached (no connection, a
+ * connection lost, SQL state class 08) marks it down; from then on every consumer waits before its next message,
+ * holding the one it took, and one of them asks the database every {@link #PROBE_EVERY} until it answers. Its
+ * messages keep their delivery attempts for the faults of their own. Any other failure is left to the broker's
+ * redelivery, as before.
+ */
+public final class DatabaseAvailability implements Availability {
+
+    /** How often a waiting consumer asks the database whether it answers again. */
+    static final Duration PROBE_EVERY = Duration.ofSeconds(1);
+    /** How long the probe waits for the database's answer. */
+    private static final int PROBE_TIMEOUT_SECONDS = 2;
+    /** How often a wait looks whether the gateway is stopping. */
+    private static final long SLICE_MILLIS = 100;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseAvailability.class);
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private Instant downSince;
+    private Instant lastProbe = Instant.MIN;
+
+    public DatabaseAvailability(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    @Override
+    public void failed(Throwable failure) {
+        if (!unreachable(failure)) {
+            return;
+        }
+        synchronized (this) {
+            if (downSince == null) {
+                downSince = clock.instant();
+                LOG.warn("The database cannot be reached ({}): the consumers wait for it, each holding its message,"
+                        + " instead of spending delivery attempts; it is asked again every {} s", rootCause(failure),
+                        PROBE_EVERY.toSeconds());
+            }
+        }
+    }
+
+    @Override
+    public void awaitAvailable(BooleanSupplier stopping) {
+        synchronized (this) {
+            while (downSince != null) {
+                if (stopping.getAsBoolean()) {
+                    throw new Unavailable("the gateway is stopping while the database cannot be reached; the"
+                            + " message stays in its queue");
+                }
+                Instant now = clock.instant();
+                if (!now.isBefore(lastProbe.plus(PROBE_EVERY))) {
+                    lastProbe = now;
+                    if (answers()) {
+                        LOG.info("The database answers again, after {}: the consumers go on",
+                                Duration.between(downSince, clock.instant()).withNanos(0));
+                        downSince = null;
+                        notifyAll();
+                        return;
+                    }
+                }
+                try {
+                    wait(SLICE_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Unavailable("interrupted while waiting for the database");
+                }
+            }
+        }
+    }
+
+    /** Whether the database is known to be down now. */
+    public synchronized boolean down() {
+        return downSince != null;
+    }
+
+    private boolean answers() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(PROBE_TIMEOUT_SECONDS);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether a failure, or one of its causes, says the database cannot be reached. */
+    static boolean unreachable(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof DataAccessResourceFailureException
+                    || cause instanceof SQLTransientConnectionException
+                    || cause instanceof SQLNonTransientConnectionException
+                    || cause instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
+    }
+}
