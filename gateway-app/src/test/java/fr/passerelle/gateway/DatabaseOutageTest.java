@@ -3,6 +3,8 @@ package fr.passerelle.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -23,12 +26,14 @@ import fr.passerelle.gateway.persistence.Databases;
 import fr.passerelle.gateway.testing.AmqpClient;
 import fr.passerelle.gateway.testing.TcpProxy;
 import fr.passerelle.routes.TestPki;
+import fr.passerelle.routes.seal.CmsProfile;
 import jakarta.jms.Message;
 
 /**
  * The database goes away for longer than a message's delivery attempts last (two here, over some 20 s), then
  * comes back: ofast's reports sent meanwhile wait in their consumers, and every one is sealed and queued for
- * Spain once, none quarantined. The gateway runs on PostgreSQL through a relay that the test cuts and restores
+ * Spain once, none quarantined. Spain posting meanwhile is answered 503 with a Retry-After, and its message,
+ * posted again once the database is back, reaches ofast once. The gateway runs on PostgreSQL through a relay that the test cuts and restores
  * (skipped, and saying so, where no PostgreSQL answers, unless PASSERELLE_REQUIRE_POSTGRES is set).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -72,6 +77,9 @@ class DatabaseOutageTest {
     @Autowired
     DatabaseAvailability availability;
 
+    @LocalServerPort
+    int partnerPort;
+
     @Test
     void reportsSentWhileTheDatabaseIsAwayAreQueuedOnceItIsBackNoneQuarantined() throws Exception {
         AmqpClient broker = new AmqpClient(brokerPort);
@@ -80,6 +88,17 @@ class DatabaseOutageTest {
         assertThat(broker.receive("spain", "partner.spain.out", null, 30_000)).as("before the outage").isNotNull();
 
         database.cut();
+        byte[] fromSpain = TestPki.sampleWithNewId("intel-report-from-spain.xml");
+        byte[] sealed = new CmsProfile().seal(fromSpain, TestPki.credential("spain", "sign"),
+                TestPki.partner("fr").currentEncryption());
+        // The first post finds out (its connection request times out); the second is answered at once.
+        for (String which : List.of("the post that finds the database away", "a post while it is known away")) {
+            HttpResponse<String> refused = post(sealed);
+            assertThat(refused.statusCode()).as(which).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).as(which).hasValue("10");
+            assertThat(refused.body()).as(which).contains("\"reasonCode\":\"GATEWAY_UNAVAILABLE\"");
+            assertThat(availability.down()).as(which).isTrue();
+        }
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < REPORTS; i++) {
             byte[] envelope = TestPki.sampleWithNewId("intel-report-to-spain.xml");
@@ -104,5 +123,19 @@ class DatabaseOutageTest {
             assertThat(jdbc.queryForObject("select count(*) from audit_record where message_id = ? and event ="
                     + " 'OUTBOUND_QUEUED'", Integer.class, id)).as(id).isEqualTo(1);
         }
+
+        assertThat(post(sealed).statusCode()).as("Spain's message, posted again").isEqualTo(202);
+        String spainId = TestPki.messageIdOf(fromSpain);
+        assertThat(broker.receive("ofast", "national.ofast.in", "PasserelleMessageId = '" + spainId + "'", 30_000))
+                .as("delivered to ofast").isNotNull();
+        assertThat(jdbc.queryForObject("select count(*) from audit_record where message_id = ? and event ="
+                + " 'INBOUND_DELIVERED'", Integer.class, spainId)).as("delivered once").isEqualTo(1);
+    }
+
+    private HttpResponse<String> post(byte[] sealed) throws Exception {
+        return TlsClients.as("spain").send(HttpRequest.newBuilder(
+                URI.create("https://127.0.0.1:" + partnerPort + "/partner/v1/messages"))
+                .header("Content-Type", "application/pkcs7-mime")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(sealed)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -34,6 +34,7 @@ public enum ReasonCode {
     DUPLICATE_MESSAGE(409, "A message with this messageId was already received; it is not delivered twice. Use a new messageId for a new message."),
     RECEIPT_INVALID(502, "The partner's answer did not carry a valid signed receipt for this message (signature, signer, messageId or digest); the message is held until the partner's receipt can be checked."),
     DELIVERY_FAILED(503, "The partner's channel did not take the message within the configured attempts and age; check the partner's endpoint and credentials, then release the message from quarantine."),
+    GATEWAY_UNAVAILABLE(503, "The gateway cannot take messages now (its database cannot be reached) and kept nothing of this one; send the same message again after the Retry-After delay."),
     INTERNAL_ERROR(500, "The gateway could not process the message; operators have been alerted and the message is kept in quarantine.");
 
     private final int httpStatus;

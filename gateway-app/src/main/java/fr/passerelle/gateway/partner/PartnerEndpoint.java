@@ -10,6 +10,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import fr.passerelle.gateway.config.PasserelleProperties;
+import fr.passerelle.gateway.persistence.DatabaseAvailability;
 import fr.passerelle.routes.GatewayException;
 import fr.passerelle.routes.Headers;
 import fr.passerelle.routes.ReasonCode;
@@ -28,25 +30,31 @@ import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * {@code POST /partner/v1/messages}: a partner posts a sealed message over mutual TLS and gets 202 with our
- * signed receipt (DER CMS SignedData), or a 4xx with a JSON body carrying the reason code.
+ * signed receipt (DER CMS SignedData), or a 4xx with a JSON body carrying the reason code. While the database
+ * cannot be reached, the gateway can neither check for a repeat nor keep the evidence: the post is answered 503
+ * {@code GATEWAY_UNAVAILABLE} with a {@code Retry-After}, nothing kept, and the partner sends it again.
  */
 @RestController
 @RequestMapping("/partner/v1")
 class PartnerEndpoint {
 
     static final MediaType PKCS7 = MediaType.parseMediaType("application/pkcs7-mime");
+    /** How long a partner is asked to wait before posting again while the database is away, in seconds. */
+    static final int RETRY_AFTER_SECONDS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(PartnerEndpoint.class);
 
     private final ProducerTemplate producer;
     private final PartnerIdentifier identifier;
     private final AuditTrail audit;
+    private final DatabaseAvailability database;
     private final int maxBytes;
 
     PartnerEndpoint(ProducerTemplate producer, PartnerIdentifier identifier, AuditTrail audit,
-            PasserelleProperties properties) {
+            DatabaseAvailability database, PasserelleProperties properties) {
         this.producer = producer;
         this.identifier = identifier;
         this.audit = audit;
+        this.database = database;
         this.maxBytes = properties.maxMessageBytes();
     }
 
@@ -61,6 +69,9 @@ class PartnerEndpoint {
                     : chain[0].getSubjectX500Principal().getName();
             return refusedBeforeRoute(subject, null, refused);
         }
+        if (database.down()) {
+            return unavailable(partner, "the database is known to be away");
+        }
         byte[] sealed = readLimited(request.getInputStream());
         if (sealed == null) {
             return refusedBeforeRoute(partner, partner,
@@ -73,6 +84,10 @@ class PartnerEndpoint {
         Exception failure = exchange.getException();
         if (failure instanceof GatewayException refused) {
             return refusal(refused);
+        }
+        if (failure != null && DatabaseAvailability.unreachable(failure)) {
+            database.failed(failure);
+            return unavailable(partner, failure.getClass().getSimpleName());
         }
         if (failure != null) {
             LOG.error("inbound message from {} failed", partner, failure);
@@ -89,6 +104,20 @@ class PartnerEndpoint {
         audit.record(null, AuditEvent.MESSAGE_REFUSED, actor, partner,
                 refused.reason().name() + ": " + refused.detail());
         return refusal(refused);
+    }
+
+    /**
+     * The database cannot be reached: no audit record can be written, so the refusal is logged; the partner is
+     * asked to post again later.
+     */
+    private static ResponseEntity<Map<String, String>> unavailable(String partner, String why) {
+        LOG.warn("A message from {} was answered 503 GATEWAY_UNAVAILABLE ({}); the partner is asked to send it again"
+                + " in {} s", partner, why, RETRY_AFTER_SECONDS);
+        GatewayException refused = new GatewayException(ReasonCode.GATEWAY_UNAVAILABLE,
+                "the database cannot be reached; nothing of the message was kept");
+        ResponseEntity<Map<String, String>> answer = refusal(refused);
+        return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS)).body(answer.getBody());
     }
 
     private byte[] readLimited(InputStream in) throws IOException {

@@ -8,6 +8,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
@@ -38,8 +39,11 @@ public final class DatabaseAvailability implements Availability {
 
     private final DataSource dataSource;
     private final Clock clock;
-    private Instant downSince;
-    private Instant lastProbe = Instant.MIN;
+    /** When the database was found away; null while it answers. Read without a lock by every message and request. */
+    private volatile Instant downSince;
+    private volatile Instant lastProbe = Instant.MIN;
+    /** Taken by the one consumer asking the database, so that the others neither ask too nor wait on its answer. */
+    private final AtomicBoolean probing = new AtomicBoolean();
 
     public DatabaseAvailability(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -61,24 +65,32 @@ public final class DatabaseAvailability implements Availability {
         }
     }
 
+    /**
+     * Returns at once while the database answers; otherwise waits until it does, one caller asking it every
+     * {@link #PROBE_EVERY} (the question may take as long as the pool waits for a connection) and the others
+     * waiting beside it, or until {@code stopping}.
+     */
     @Override
     public void awaitAvailable(BooleanSupplier stopping) {
-        synchronized (this) {
-            while (downSince != null) {
-                if (stopping.getAsBoolean()) {
-                    throw new Unavailable("the gateway is stopping while the database cannot be reached; the"
-                            + " message stays in its queue");
-                }
-                Instant now = clock.instant();
-                if (!now.isBefore(lastProbe.plus(PROBE_EVERY))) {
-                    lastProbe = now;
+        while (downSince != null) {
+            if (stopping.getAsBoolean()) {
+                throw new Unavailable("the gateway is stopping while the database cannot be reached; the"
+                        + " message stays in its queue");
+            }
+            if (!clock.instant().isBefore(lastProbe.plus(PROBE_EVERY)) && probing.compareAndSet(false, true)) {
+                try {
                     if (answers()) {
-                        LOG.info("The database answers again, after {}: the consumers go on",
-                                Duration.between(downSince, clock.instant()).withNanos(0));
-                        downSince = null;
-                        notifyAll();
+                        up();
                         return;
                     }
+                } finally {
+                    lastProbe = clock.instant();
+                    probing.set(false);
+                }
+            }
+            synchronized (this) {
+                if (downSince == null) {
+                    return;
                 }
                 try {
                     wait(SLICE_MILLIS);
@@ -90,8 +102,17 @@ public final class DatabaseAvailability implements Availability {
         }
     }
 
-    /** Whether the database is known to be down now. */
-    public synchronized boolean down() {
+    private synchronized void up() {
+        if (downSince != null) {
+            LOG.info("The database answers again, after {}: the consumers go on",
+                    Duration.between(downSince, clock.instant()).withNanos(0));
+            downSince = null;
+            notifyAll();
+        }
+    }
+
+    /** Whether the database is known to be down now; never waits, even while a consumer asks the database. */
+    public boolean down() {
         return downSince != null;
     }
 
@@ -104,7 +125,7 @@ public final class DatabaseAvailability implements Availability {
     }
 
     /** Whether a failure, or one of its causes, says the database cannot be reached. */
-    static boolean unreachable(Throwable failure) {
+    public static boolean unreachable(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof DataAccessResourceFailureException
                     || cause instanceof SQLTransientConnectionException

@@ -7,6 +7,17 @@ import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -76,5 +87,45 @@ class DatabaseAvailabilityTest {
         assertThatThrownBy(() -> availability.awaitAvailable(() -> true))
                 .isInstanceOf(Availability.Unavailable.class).hasMessageContaining("stays in its queue");
         assertThat(availability.down()).isTrue();
+    }
+
+    @Test
+    void whileOneConsumerAsksASlowDatabaseNobodyElseAsksOrWaitsToKnowItIsDown() throws Exception {
+        JdbcDataSource database = answering();
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        AtomicInteger questions = new AtomicInteger();
+        DataSource slow = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, arguments) -> {
+                    if (method.getName().equals("getConnection")) {
+                        questions.incrementAndGet();
+                        asked.countDown();
+                        answer.await();
+                    }
+                    return method.invoke(database, arguments);
+                });
+        DatabaseAvailability availability = new DatabaseAvailability(slow, Clock.systemUTC());
+        availability.failed(new DataAccessResourceFailureException("gone"));
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> consumers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                consumers.add(threads.submit(() -> availability.awaitAvailable(() -> false)));
+            }
+            assertThat(asked.await(10, TimeUnit.SECONDS)).as("one consumer asks").isTrue();
+            // The partner endpoint asks while the question is pending: it must not wait for the answer.
+            assertThat(threads.submit(availability::down).get(10, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(2 * DatabaseAvailability.PROBE_EVERY.toMillis());
+            assertThat(questions).as("one question at a time").hasValue(1);
+
+            answer.countDown();
+            for (Future<?> consumer : consumers) {
+                consumer.get(10, TimeUnit.SECONDS);
+            }
+            assertThat(availability.down()).isFalse();
+        } finally {
+            answer.countDown();
+            threads.shutdownNow();
+        }
     }
 }
