@@ -59,7 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + " own. 0 measures a cold JVM. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--warmup-rounds", defaultValue = "30", paramLabel = "ROUNDS",
+    @Option(names = "--warmup-rounds", defaultValue = "60", paramLabel = "ROUNDS",
             description = "Pipeline warm-up rounds at most; they end after the first round in which the JIT"
                     + " compilers worked less than 10%% of its time. Default: ${DEFAULT-VALUE}.")
     int warmupRounds;
