@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.transaction.TransactionSystemException;
 
 import fr.passerelle.routes.Availability;
 
@@ -124,7 +125,11 @@ public final class DatabaseAvailability implements Availability {
         }
     }
 
-    /** Whether a failure, or one of its causes, says the database cannot be reached. */
+    /**
+     * Whether a failure, or one of its causes, says the database cannot be reached. A failed rollback hides the
+     * failure that caused it: when the connection was lost mid-statement, the rollback fails too ("Connection is
+     * closed", without an SQL state), so the failure it overrode is looked at as well.
+     */
     public static boolean unreachable(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof DataAccessResourceFailureException
@@ -134,6 +139,10 @@ public final class DatabaseAvailability implements Availability {
                 return true;
             }
             if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+            if (cause instanceof TransactionSystemException rollback && rollback.getApplicationException() != null
+                    && unreachable(rollback.getApplicationException())) {
                 return true;
             }
         }

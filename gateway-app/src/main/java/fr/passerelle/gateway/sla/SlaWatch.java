@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import fr.passerelle.gateway.persistence.DatabaseAvailability;
 import fr.passerelle.gateway.sla.SlaBreaches.Clearance;
 import fr.passerelle.gateway.sla.SlaBreaches.Notice;
 import fr.passerelle.routes.audit.AuditEvent;
@@ -78,24 +79,34 @@ public class SlaWatch {
 
     /**
      * One check: clears what was acknowledged, raises what is overdue, counts the open breaches, then posts what the
-     * webhook has not accepted, so that whoever the webhook alerts finds the gauge up to date.
+     * webhook has not accepted, so that whoever the webhook alerts finds the gauge up to date. When a step finds
+     * the database out of reach, the rest of the check is skipped: each of its steps would wait for a connection
+     * in vain, and the next check tries again.
      */
     public void check() {
         Instant now = clock.instant();
-        step("clearing acknowledged breaches", () -> clearAcknowledged(now));
-        step("raising overdue messages", () -> raiseOverdue(now));
-        step("counting open breaches", () -> open.set(breaches.openByPartner().values().stream()
-                .mapToLong(Long::longValue).sum()));
-        if (webhook != null) {
+        boolean done = step("clearing acknowledged breaches", () -> clearAcknowledged(now))
+                && step("raising overdue messages", () -> raiseOverdue(now))
+                && step("counting open breaches", () -> open.set(breaches.openByPartner().values().stream()
+                        .mapToLong(Long::longValue).sum()));
+        if (done && webhook != null) {
             step("posting alarms to the webhook", () -> post(now));
         }
     }
 
-    private static void step(String what, Runnable step) {
+    /** Runs one step; false when the database could not be reached, so that the check stops there. */
+    private static boolean step(String what, Runnable step) {
         try {
             step.run();
+            return true;
         } catch (RuntimeException e) {
+            if (DatabaseAvailability.unreachable(e)) {
+                LOG.warn("SLA watch: {} failed, the database cannot be reached; the rest of this check is skipped,"
+                        + " the next check tries again: {}", what, e.toString());
+                return false;
+            }
             LOG.warn("SLA watch: {} failed, tried again at the next check: {}", what, e.toString());
+            return true;
         }
     }
 

@@ -23,6 +23,7 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.transaction.TransactionSystemException;
 
 import fr.passerelle.routes.Availability;
 import fr.passerelle.routes.GatewayException;
@@ -49,6 +50,18 @@ class DatabaseAvailabilityTest {
         assertThat(DatabaseAvailability.unreachable(new IllegalStateException("wrapped",
                 new SQLException("connection refused", "08001")))).isTrue();
 
+        // The connection lost mid-statement: the rollback fails as well, and hides the statement's failure.
+        TransactionSystemException lostMidStatement = new TransactionSystemException("JDBC rollback failed",
+                new SQLException("Connection is closed"));
+        lostMidStatement.initApplicationException(new DataAccessResourceFailureException("I/O error",
+                new SQLException("An I/O error occurred while sending to the backend", "08006")));
+        assertThat(DatabaseAvailability.unreachable(new IllegalStateException("wrapped", lostMidStatement)))
+                .isTrue();
+
+        TransactionSystemException rollbackAfterABadRow = new TransactionSystemException("JDBC rollback failed",
+                new SQLException("rollback refused"));
+        rollbackAfterABadRow.initApplicationException(new DuplicateKeyException("twice"));
+        assertThat(DatabaseAvailability.unreachable(rollbackAfterABadRow)).isFalse();
         assertThat(DatabaseAvailability.unreachable(new DuplicateKeyException("twice"))).isFalse();
         assertThat(DatabaseAvailability.unreachable(new SQLIntegrityConstraintViolationException("x", "23505")))
                 .isFalse();

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.lang.reflect.Proxy;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -324,6 +327,36 @@ class SlaWatchTest {
         assertThat(store.copy(Direction.OUTBOUND, "m-left", "spain")).hasValueSatisfying(
                 copy -> assertThat(copy.deliveredAt()).isEqualTo(clock.instant()));
         assertThat(openGauge()).isZero();
+    }
+
+    /**
+     * The database is away: the check's first step finds out and the others are skipped, instead of each one
+     * waiting for a connection in vain (the pool's timeout, 30 s by default, three times a check).
+     */
+    @Test
+    void aCheckThatFindsTheDatabaseAwayAsksItOnceAndStops(CapturedOutput output) {
+        AtomicInteger asked = new AtomicInteger();
+        DataSource away = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, arguments) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return switch (method.getName()) {
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            case "equals" -> proxy == arguments[0];
+                            default -> "a database away";
+                        };
+                    }
+                    if (method.getName().equals("getConnection")) {
+                        asked.incrementAndGet();
+                        throw new SQLTransientConnectionException("connection is not available, request timed out");
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+
+        watch(away, URI.create("http://127.0.0.1:9/hooks/sla")).check();
+
+        assertThat(asked).as("connections asked for").hasValue(1);
+        assertThat(output).contains("the database cannot be reached; the rest of this check is skipped");
+        assertThat(audit.events()).isEmpty();
     }
 
     /**
