@@ -27,6 +27,7 @@ import fr.passerelle.gateway.testing.AmqpClient;
 import fr.passerelle.gateway.testing.TcpProxy;
 import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.seal.CmsProfile;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.Message;
 
 /**
@@ -77,6 +78,9 @@ class DatabaseOutageTest {
     @Autowired
     DatabaseAvailability availability;
 
+    @Autowired
+    MeterRegistry meters;
+
     @LocalServerPort
     int partnerPort;
 
@@ -108,6 +112,7 @@ class DatabaseOutageTest {
         Thread.sleep(OUTAGE.toMillis());
         assertThat(broker.waiting("admin", "gateway.quarantine")).as("quarantined during the outage").isZero();
         assertThat(availability.down()).as("the gateway knows the database is away").isTrue();
+        assertThat(meters.get("passerelle.database.reachable").gauge().value()).as("gauge, outage").isZero();
         database.restore();
 
         Set<String> received = new HashSet<>();
@@ -119,6 +124,7 @@ class DatabaseOutageTest {
         assertThat(broker.receive("spain", "partner.spain.out", null, 2_000)).as("nothing twice").isNull();
         assertThat(broker.waiting("admin", "gateway.quarantine")).as("quarantined").isZero();
         assertThat(availability.down()).isFalse();
+        assertThat(meters.get("passerelle.database.reachable").gauge().value()).as("gauge, after").isEqualTo(1.0);
         for (String id : sent) {
             assertThat(jdbc.queryForObject("select count(*) from audit_record where message_id = ? and event ="
                     + " 'OUTBOUND_QUEUED'", Integer.class, id)).as(id).isEqualTo(1);

@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import fr.passerelle.gateway.broker.EmbeddedBroker;
 import fr.passerelle.gateway.broker.QueueDepths;
 import fr.passerelle.gateway.config.PasserelleProperties;
+import fr.passerelle.gateway.persistence.DatabaseAvailability;
 import fr.passerelle.gateway.persistence.JdbcAuditTrail;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.audit.AuditTrail;
@@ -110,6 +111,17 @@ class MetricsConfiguration {
                     .description("Time since the audit chain's last signed checkpoint").baseUnit("seconds")
                     .register(registry);
         };
+    }
+
+    /**
+     * {@code passerelle.database.reachable}: 0 from a failure that says the database cannot be reached until it
+     * answers again (the consumers wait meanwhile, partners are answered 503), else 1.
+     */
+    @Bean
+    MeterBinder databaseMeters(DatabaseAvailability database) {
+        return registry -> Gauge.builder("passerelle.database.reachable", database, d -> d.down() ? 0 : 1)
+                .description("1 while the gateway reaches its database, 0 while its consumers wait for it")
+                .register(registry);
     }
 
     /** NaN while the broker cannot be asked (stopping, or an external pair failing over). */

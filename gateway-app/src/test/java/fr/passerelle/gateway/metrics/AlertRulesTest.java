@@ -26,7 +26,7 @@ class AlertRulesTest {
     @Test
     void theRulesAreValid() throws Exception {
         assertThat(Tools.run(RULES, "promtool", "check", "rules", "passerelle-alerts.yml"))
-                .contains("SUCCESS: 11 rules found");
+                .contains("SUCCESS: 12 rules found");
     }
 
     @Test

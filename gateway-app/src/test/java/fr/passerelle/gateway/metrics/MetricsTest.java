@@ -122,6 +122,7 @@ class MetricsTest {
         assertThat(value(scrape, "passerelle_delivery_retries_total{partner=\"caribbean\"}")).isZero();
         assertThat(value(scrape, "passerelle_sla_breaches_total{partner=\"spain\",priority=\"IMMEDIATE\"}"))
                 .isZero();
+        assertThat(value(scrape, "passerelle_database_reachable")).isEqualTo(1.0);
         assertThat(scrape).contains("passerelle_channel_state{partner=\"caribbean\"}")
                 .doesNotContain("passerelle_delivery_retries_total{partner=\"spain\"}");
     }
