@@ -137,10 +137,6 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
         ExchangeAudit.flush(exchange, audit);
     }
 
-    /**
-     * A step failing for another reason rolls back and comes again; what it did until then (read the message, stored
-     * its sealed copy) is written to the trail all the same.
-     */
     /** What consumers wait for when a failure says the database cannot be reached; never waits by default. */
     public ErrorHandling withAvailability(Availability dependencies) {
         this.availability = dependencies;
@@ -154,6 +150,10 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
         }
     }
 
+    /**
+     * A step failing for another reason rolls back and comes again; what it did until then (read the message, stored
+     * its sealed copy) is written to the trail all the same.
+     */
     private void writeKeptAudit(Exchange exchange) {
         try {
             ExchangeAudit.flush(exchange, audit);

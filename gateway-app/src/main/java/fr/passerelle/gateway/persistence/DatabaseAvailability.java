@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.transaction.TransactionSystemException;
 
@@ -60,7 +61,7 @@ public final class DatabaseAvailability implements Availability {
             if (downSince == null) {
                 downSince = clock.instant();
                 LOG.warn("The database cannot be reached ({}): the consumers wait for it, each holding its message,"
-                        + " instead of spending delivery attempts; it is asked again every {} s", rootCause(failure),
+                        + " instead of spending delivery attempts; it is asked again every {} s", NestedExceptionUtils.getMostSpecificCause(failure),
                         PROBE_EVERY.toSeconds());
             }
         }
@@ -147,13 +148,5 @@ public final class DatabaseAvailability implements Availability {
             }
         }
         return false;
-    }
-
-    private static String rootCause(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.toString();
     }
 }
