@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
             "- a sealing loop (spain's profile) on one thread and on every core;",
             "- the pipeline's throughput, STOMP national.ofast.out to partner.spain.out;",
             "- its latency p50/p99/max at a steady --rate, and how far apart the",
-            "  slowest 1% were sent (one stall, or spread over the run); the ratios;",
+            "  slowest 1%% were sent (one stall, or spread over the run); the ratios;",
             "- how long the disk takes to sync a 4 KiB write, as a journal commit waits.",
             "Everything is measured after a warm-up that lets the JIT compiler settle.",
             "Run it from the repository root. Example: bench --messages 5000 --size 4096"})
