@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,8 @@ import jakarta.jms.Message;
  * The database goes away for longer than a message's delivery attempts last (two here, over some 20 s), then
  * comes back: ofast's reports sent meanwhile wait in their consumers, and every one is sealed and queued for
  * Spain once, none quarantined. Spain posting meanwhile is answered 503 with a Retry-After, and its message,
- * posted again once the database is back, reaches ofast once. The gateway runs on PostgreSQL through a relay that the test cuts and restores
+ * posted again once the database is back, reaches ofast once; when only a partner posted, the gateway sees the
+ * database back by itself. The gateway runs on PostgreSQL through a relay that the test cuts and restores
  * (skipped, and saying so, where no PostgreSQL answers, unless PASSERELLE_REQUIRE_POSTGRES is set).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -136,6 +138,36 @@ class DatabaseOutageTest {
                 .as("delivered to ofast").isNotNull();
         assertThat(jdbc.queryForObject("select count(*) from audit_record where message_id = ? and event ="
                 + " 'INBOUND_DELIVERED'", Integer.class, spainId)).as("delivered once").isEqualTo(1);
+    }
+
+    /**
+     * Only a partner posts while the database is away, and no national message comes after: the gateway sees the
+     * database back by itself (its watch thread), and the partner's next post is taken, not answered 503 until a
+     * national service happens to send something.
+     */
+    @Test
+    void aPartnerIsServedAgainOnceTheDatabaseIsBackWithNoNationalMessage() throws Exception {
+        byte[] fromSpain = TestPki.sampleWithNewId("intel-report-from-spain.xml");
+        byte[] sealed = new CmsProfile().seal(fromSpain, TestPki.credential("spain", "sign"),
+                TestPki.partner("fr").currentEncryption());
+        database.cut();
+        try {
+            assertThat(post(sealed).statusCode()).as("during the outage").isEqualTo(503);
+            assertThat(availability.down()).isTrue();
+        } finally {
+            database.restore();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (availability.down() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(availability.down()).as("the database seen back, no message having come").isFalse();
+        assertThat(meters.get("passerelle.database.reachable").gauge().value()).isEqualTo(1.0);
+
+        assertThat(post(sealed).statusCode()).as("Spain's message, posted again").isEqualTo(202);
+        String spainId = TestPki.messageIdOf(fromSpain);
+        assertThat(new AmqpClient(brokerPort).receive("ofast", "national.ofast.in",
+                "PasserelleMessageId = '" + spainId + "'", 30_000)).as("delivered to ofast").isNotNull();
     }
 
     private HttpResponse<String> post(byte[] sealed) throws Exception {

@@ -17,8 +17,8 @@ public interface Availability {
         }
 
         @Override
-        public void failed(Throwable failure) {
-            // nothing to watch
+        public boolean failed(Throwable failure) {
+            return false; // nothing to watch
         }
     };
 
@@ -29,8 +29,12 @@ public interface Availability {
      */
     void awaitAvailable(BooleanSupplier stopping);
 
-    /** A step failed: when the failure says the database cannot be reached, the next messages wait for it. */
-    void failed(Throwable failure);
+    /**
+     * A step failed: when the failure says the database cannot be reached, the next messages wait for it.
+     *
+     * @return whether the failure said so
+     */
+    boolean failed(Throwable failure);
 
     /** The gateway stopped while waiting for the database. */
     final class Unavailable extends RuntimeException {

@@ -146,6 +146,12 @@ class MessagingConfiguration {
         return new DatabaseAvailability(dataSource, clock);
     }
 
+    /** Sees the database back while no message comes, to wait for it with (see {@link DatabaseAvailability}). */
+    @Bean
+    RepeatingTask databaseWatch(DatabaseAvailability database) {
+        return database.watch();
+    }
+
     @Bean
     ErrorHandling errorHandling(AuditTrail audit, DatabaseAvailability database) {
         return new ErrorHandling(audit, QUARANTINE, ErrorHandling.NOTICE_URI).withAvailability(database);

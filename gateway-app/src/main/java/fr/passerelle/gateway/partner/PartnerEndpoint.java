@@ -85,8 +85,7 @@ class PartnerEndpoint {
         if (failure instanceof GatewayException refused) {
             return refusal(refused);
         }
-        if (failure != null && DatabaseAvailability.unreachable(failure)) {
-            database.failed(failure);
+        if (failure != null && database.failed(failure)) {
             return unavailable(partner, failure.getClass().getSimpleName());
         }
         if (failure != null) {

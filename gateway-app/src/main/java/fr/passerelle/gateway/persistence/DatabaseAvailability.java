@@ -19,6 +19,7 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.transaction.TransactionSystemException;
 
+import fr.passerelle.gateway.config.RepeatingTask;
 import fr.passerelle.routes.Availability;
 
 /**
@@ -27,10 +28,15 @@ import fr.passerelle.routes.Availability;
  * holding the one it took, and one of them asks the database every {@link #PROBE_EVERY} until it answers. Its
  * messages keep their delivery attempts for the faults of their own. Any other failure is left to the broker's
  * redelivery, as before.
+ *
+ * <p>While the gateway runs, a thread of its own ({@code database-watch}) also asks the database every {@link
+ * #PROBE_EVERY} while it is known down, so that the gateway sees it back even when no message comes: the partner
+ * endpoint, which answers 503 while the database is known down, and the gauge do not wait for a national message.
+ * It asks nothing while the database answers.
  */
 public final class DatabaseAvailability implements Availability {
 
-    /** How often a waiting consumer asks the database whether it answers again. */
+    /** How often the database, known down, is asked whether it answers again (by a waiting consumer or the watch). */
     static final Duration PROBE_EVERY = Duration.ofSeconds(1);
     /** How long the probe waits for the database's answer. */
     private static final int PROBE_TIMEOUT_SECONDS = 2;
@@ -53,18 +59,19 @@ public final class DatabaseAvailability implements Availability {
     }
 
     @Override
-    public void failed(Throwable failure) {
+    public boolean failed(Throwable failure) {
         if (!unreachable(failure)) {
-            return;
+            return false;
         }
         synchronized (this) {
             if (downSince == null) {
                 downSince = clock.instant();
                 LOG.warn("The database cannot be reached ({}): the consumers wait for it, each holding its message,"
-                        + " instead of spending delivery attempts; it is asked again every {} s", NestedExceptionUtils.getMostSpecificCause(failure),
-                        PROBE_EVERY.toSeconds());
+                        + " instead of spending delivery attempts; it is asked again every {} s",
+                        NestedExceptionUtils.getMostSpecificCause(failure), PROBE_EVERY.toSeconds());
             }
         }
+        return true;
     }
 
     /**
@@ -79,16 +86,8 @@ public final class DatabaseAvailability implements Availability {
                 throw new Unavailable("the gateway is stopping while the database cannot be reached; the"
                         + " message stays in its queue");
             }
-            if (!clock.instant().isBefore(lastProbe.plus(PROBE_EVERY)) && probing.compareAndSet(false, true)) {
-                try {
-                    if (answers()) {
-                        up();
-                        return;
-                    }
-                } finally {
-                    lastProbe = clock.instant();
-                    probing.set(false);
-                }
+            if (probeIfDue()) {
+                return;
             }
             synchronized (this) {
                 if (downSince == null) {
@@ -102,6 +101,42 @@ public final class DatabaseAvailability implements Availability {
                 }
             }
         }
+    }
+
+    /**
+     * While the database is known down, asks it, unless it was asked less than {@link #PROBE_EVERY} ago or is being
+     * asked by another thread; true once it answers again.
+     */
+    private boolean probeIfDue() {
+        if (downSince == null || clock.instant().isBefore(lastProbe.plus(PROBE_EVERY))
+                || !probing.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            if (answers()) {
+                up();
+                return true;
+            }
+            return false;
+        } finally {
+            lastProbe = clock.instant();
+            probing.set(false);
+        }
+    }
+
+    /**
+     * The watch's turn ({@link #watch}): asks the database if it is known down and a question is due; else nothing.
+     */
+    void recheck() {
+        probeIfDue();
+    }
+
+    /**
+     * The thread that asks the database every {@link #PROBE_EVERY} while it is known down, from when the gateway has
+     * started until it stops.
+     */
+    public RepeatingTask watch() {
+        return new RepeatingTask("database-watch", PROBE_EVERY, this::recheck);
     }
 
     private synchronized void up() {

@@ -10,6 +10,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import fr.passerelle.gateway.config.PasserelleProperties;
+import fr.passerelle.gateway.config.RepeatingTask;
+import fr.passerelle.gateway.persistence.DatabaseAvailability;
 import fr.passerelle.routes.audit.AuditTrail;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
@@ -28,20 +30,22 @@ class SlaConfiguration {
 
     @Bean
     SlaWatch slaWatch(SlaProperties sla, PasserelleProperties properties, SlaBreaches breaches,
-            ConnectionFactory connectionFactory, AuditTrail audit, MeterRegistry registry, Clock clock) {
+            ConnectionFactory connectionFactory, AuditTrail audit, MeterRegistry registry, Clock clock,
+            DatabaseAvailability database) {
         SlaProperties checked = sla.check();
         Set<String> pullPartners = properties.partners().entrySet().stream()
                 .filter(partner -> PULL_QUEUE.equals(partner.getValue().channel().type()))
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
         SlaWebhook webhook = checked.webhook().url() == null ? null : new SlaWebhook(checked.webhook());
         SlaWatch watch = new SlaWatch(checked, breaches, new JmsPartnerQueues(connectionFactory), pullPartners,
-                webhook, audit, registry, clock);
+                webhook, audit, registry, clock).watching(database);
         watch.bindTo(properties.partners().keySet());
         return watch;
     }
 
+    /** The watch on a thread of its own, so that no other scheduled job holds an alarm back past its 60 s. */
     @Bean
-    SlaScheduler slaScheduler(SlaWatch watch, SlaProperties sla) {
-        return new SlaScheduler(watch, sla.checkInterval());
+    RepeatingTask slaScheduler(SlaWatch watch, SlaProperties sla) {
+        return new RepeatingTask("sla-watch", sla.checkInterval(), watch::check);
     }
 }

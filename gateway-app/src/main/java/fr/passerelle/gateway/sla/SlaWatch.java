@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import fr.passerelle.gateway.persistence.DatabaseAvailability;
 import fr.passerelle.gateway.sla.SlaBreaches.Clearance;
 import fr.passerelle.gateway.sla.SlaBreaches.Notice;
+import fr.passerelle.routes.Availability;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
 import io.micrometer.core.instrument.Counter;
@@ -50,6 +51,7 @@ public class SlaWatch {
     private final MeterRegistry registry;
     private final Clock clock;
     private final AtomicLong open = new AtomicLong();
+    private Availability database = Availability.ALWAYS;
 
     /**
      * @param pullPartners the partners that take their messages from their queue themselves
@@ -65,6 +67,15 @@ public class SlaWatch {
         this.audit = audit;
         this.registry = registry;
         this.clock = clock;
+    }
+
+    /**
+     * Where a check that finds the database out of reach says so: the consumers, the partner endpoint and the
+     * {@code passerelle_database_reachable} gauge then know it even when no message comes.
+     */
+    public SlaWatch watching(Availability availability) {
+        this.database = availability;
+        return this;
     }
 
     /** Registers the open-breaches gauge, and the breach counters at zero for every partner and watched priority. */
@@ -95,12 +106,12 @@ public class SlaWatch {
     }
 
     /** Runs one step; false when the database could not be reached, so that the check stops there. */
-    private static boolean step(String what, Runnable step) {
+    private boolean step(String what, Runnable step) {
         try {
             step.run();
             return true;
         } catch (RuntimeException e) {
-            if (DatabaseAvailability.unreachable(e)) {
+            if (database.failed(e) || DatabaseAvailability.unreachable(e)) {
                 LOG.warn("SLA watch: {} failed, the database cannot be reached; the rest of this check is skipped,"
                         + " the next check tries again: {}", what, e.toString());
                 return false;

@@ -25,6 +25,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.TransactionSystemException;
 
+import fr.passerelle.gateway.config.RepeatingTask;
 import fr.passerelle.routes.Availability;
 import fr.passerelle.routes.GatewayException;
 import fr.passerelle.routes.ReasonCode;
@@ -88,6 +89,59 @@ class DatabaseAvailabilityTest {
 
         availability.awaitAvailable(() -> false);
         assertThat(availability.down()).isFalse();
+    }
+
+    /**
+     * Known down after a partner's post or an SLA check, with no national message coming: the watch thread sees the
+     * database back by itself, so that the partner endpoint stops answering 503.
+     */
+    @Test
+    void theWatchSeesTheDatabaseBackWithoutAnyMessage() throws Exception {
+        DatabaseAvailability availability = on(answering());
+        RepeatingTask watch = availability.watch();
+        watch.start();
+        try {
+            assertThat(watch.isRunning()).isTrue();
+            availability.failed(new DataAccessResourceFailureException("gone"));
+            assertThat(availability.down()).isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (availability.down() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(availability.down()).as("seen back by the watch").isFalse();
+        } finally {
+            watch.stop();
+        }
+        assertThat(watch.isRunning()).isFalse();
+    }
+
+    /** The watch's turn asks nothing while the database answers, and leaves it down while it does not. */
+    @Test
+    void aRecheckAsksOnlyADatabaseKnownDown() {
+        AtomicInteger questions = new AtomicInteger();
+        JdbcDataSource database = answering();
+        DataSource counted = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, arguments) -> {
+                    if (method.getName().equals("getConnection")) {
+                        questions.incrementAndGet();
+                    }
+                    return method.invoke(database, arguments);
+                });
+        DatabaseAvailability availability = new DatabaseAvailability(counted, Clock.systemUTC());
+        availability.recheck();
+        assertThat(questions).as("asked while up").hasValue(0);
+        assertThat(availability.failed(new DataAccessResourceFailureException("gone"))).isTrue();
+        availability.recheck();
+        assertThat(questions).hasValue(1);
+        assertThat(availability.down()).isFalse();
+
+        JdbcDataSource nowhere = new JdbcDataSource();
+        nowhere.setURL("jdbc:h2:tcp://127.0.0.1:1/nowhere");
+        DatabaseAvailability away = on(nowhere);
+        assertThat(away.failed(new DuplicateKeyException("twice"))).isFalse();
+        assertThat(away.failed(new DataAccessResourceFailureException("gone"))).isTrue();
+        away.recheck();
+        assertThat(away.down()).as("still away").isTrue();
     }
 
     @Test

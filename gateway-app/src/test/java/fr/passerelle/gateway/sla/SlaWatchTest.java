@@ -44,6 +44,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
+import fr.passerelle.gateway.persistence.DatabaseAvailability;
 import fr.passerelle.gateway.persistence.Databases;
 import fr.passerelle.gateway.store.JdbcMessageStore;
 import fr.passerelle.gateway.store.StorageKey;
@@ -352,11 +353,14 @@ class SlaWatchTest {
                     throw new UnsupportedOperationException(method.getName());
                 });
 
-        watch(away, URI.create("http://127.0.0.1:9/hooks/sla")).check();
+        DatabaseAvailability database = new DatabaseAvailability(away, clock);
+        watch(away, URI.create("http://127.0.0.1:9/hooks/sla")).watching(database).check();
 
         assertThat(asked).as("connections asked for").hasValue(1);
         assertThat(output).contains("the database cannot be reached; the rest of this check is skipped");
         assertThat(audit.events()).isEmpty();
+        // Told to the rest of the gateway, which may have no message going through to find it out.
+        assertThat(database.down()).as("the database known down").isTrue();
     }
 
     /**
