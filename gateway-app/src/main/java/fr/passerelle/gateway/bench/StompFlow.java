@@ -1,6 +1,7 @@
 package fr.passerelle.gateway.bench;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,12 +35,18 @@ final class StompFlow {
     }
 
     /**
-     * {@code messages} taken from the first send to the last arrival, and the processor time the whole process
-     * spent meanwhile ({@code cpuNanos}, every thread of every core; -1 where the JVM cannot tell).
+     * {@code messages} taken from the first send to the last arrival, and what the whole process spent meanwhile:
+     * processor time ({@code cpuNanos}, every thread of every core) and the JIT compilers' time ({@code
+     * compileMillis}, summed over their threads); each -1 where the JVM cannot tell.
      */
-    record Throughput(int messages, long nanos, long cpuNanos) {
+    record Throughput(int messages, long nanos, long cpuNanos, long compileMillis) {
         double perSecond() {
             return messages / (nanos / 1e9);
+        }
+
+        /** The compilers' time as a share of the run's, NaN when not measured. */
+        double compiling() {
+            return compileMillis < 0 ? Double.NaN : compileMillis / (nanos / 1e6);
         }
 
         /** Processor milliseconds per message, NaN when not measured. */
@@ -53,9 +60,10 @@ final class StompFlow {
      * @param slowestSpan how far apart, in milliseconds, the sends of the slowest 1 % of the messages were: short
      *     against {@code runMillis} when one stall held them all up, long when they were spread over the run
      * @param runMillis from the first send to the last
+     * @param compiling the JIT compilers' time as a share of the run's, NaN when not measured
      */
     record Latency(int messages, double rate, double p50, double p99, double max, double slowestSpan,
-            double runMillis) {
+            double runMillis, double compiling) {
     }
 
     private final int port;
@@ -83,10 +91,20 @@ final class StompFlow {
     /** Sends {@code count} messages as fast as the broker confirms them; the time until the last one arrived. */
     Throughput throughput(int count) throws IOException, InterruptedException {
         long cpuBefore = processCpuNanos();
+        long compiledBefore = compileMillis();
         Run run = run(count, 0);
         long cpuAfter = processCpuNanos();
+        long compiledAfter = compileMillis();
         return new Throughput(count, run.lastArrival() - run.firstSend(),
-                cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore);
+                cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore,
+                compiledBefore < 0 ? -1 : compiledAfter - compiledBefore);
+    }
+
+    /** The JIT compilers' time so far, in milliseconds summed over their threads; -1 if the JVM does not say. */
+    private static long compileMillis() {
+        CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+        return compiler != null && compiler.isCompilationTimeMonitoringSupported()
+                ? compiler.getTotalCompilationTime() : -1;
     }
 
     /**
@@ -100,7 +118,9 @@ final class StompFlow {
 
     /** Sends {@code count} messages at {@code rate} a second; the time each one took to arrive. */
     Latency paced(int count, double rate) throws IOException, InterruptedException {
+        long compiledBefore = compileMillis();
         Run run = run(count, rate);
+        long compiled = compiledBefore < 0 ? -1 : compileMillis() - compiledBefore;
         long[] latencies = new long[count];
         for (int i = 0; i < count; i++) {
             latencies[i] = run.arrivals()[i] - run.sends()[i];
@@ -109,7 +129,8 @@ final class StompFlow {
         Arrays.sort(sorted);
         return new Latency(count, rate, millis(percentile(sorted, 0.50)), millis(percentile(sorted, 0.99)),
                 millis(sorted[count - 1]), millis(slowestSpan(run.sends(), latencies)),
-                millis(run.lastSend() - run.firstSend()));
+                millis(run.lastSend() - run.firstSend()),
+                compiled < 0 ? Double.NaN : compiled / millis(run.lastArrival() - run.firstSend()));
     }
 
     /** The time between the first and the last send of the slowest 1 % of the messages (at least one). */

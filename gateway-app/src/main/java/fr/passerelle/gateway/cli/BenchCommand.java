@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
             "- its latency p50/p99/max at a steady --rate, and how far apart the",
             "  slowest 1%% were sent (one stall, or spread over the run); the ratios;",
             "- how long the disk takes to sync a 4 KiB write, as a journal commit waits.",
-            "Everything is measured after a warm-up that lets the JIT compiler settle.",
+            "Everything is measured after a warm-up that lets the JIT compiler settle;",
+            "the report says how much the compilers still worked during each run.",
             "Run it from the repository root. Example: bench --messages 5000 --size 4096"})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -55,13 +56,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "2000", paramLabel = "N",
             description = "Messages per warm-up round, not counted: the sealing loop gets one round, then the"
-                    + " pipeline gets rounds until the JIT compilers settle, and the plain broker one round of its"
-                    + " own. 0 measures a cold JVM. Default: ${DEFAULT-VALUE}.")
+                    + " pipeline gets rounds until the JIT compilers settle, and so does the plain broker. 0 measures"
+                    + " a cold JVM. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
     @Option(names = "--warmup-rounds", defaultValue = "60", paramLabel = "ROUNDS",
-            description = "Pipeline warm-up rounds at most; they end after the first round in which the JIT"
-                    + " compilers worked less than 10%% of its time. Default: ${DEFAULT-VALUE}.")
+            description = "Warm-up rounds at most, of the pipeline and of the plain broker each; they end after"
+                    + " the first round in which the JIT compilers worked less than 10%% of its time. Default:"
+                    + " ${DEFAULT-VALUE}.")
     int warmupRounds;
 
     /** The gateway under measurement, once started: the shutdown hook stops it before deleting its folder. */

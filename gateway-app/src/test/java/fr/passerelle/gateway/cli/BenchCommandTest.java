@@ -18,7 +18,8 @@ import fr.passerelle.gateway.PasserelleMain;
 /**
  * {@code bench} with 50 messages: expects exit 0 and a report with every figure measured (the plain broker, the
  * sealing loop on one thread and on every core, the pipeline, its latency, the ratios), each above zero, p50 ≤ p99 ≤
- * max, the audit chain of the run intact, and nothing written to ./data/; and a size out of reach refused by
+ * max, the warm-up rounds of both flows and the compilers' share of each measured run reported, the audit chain of
+ * the run intact, and nothing written to ./data/; and a size out of reach refused by
  * name. No figure is compared with a target: timings depend on the machine.
  */
 class BenchCommandTest {
@@ -68,6 +69,15 @@ class BenchCommandTest {
         assertThat(figure(report, "cpu per message: .*plain broker " + NUMBER + " ms")).isPositive();
         assertThat(report).contains("... warm-up: pipeline round 1 of at most 2, 10 messages, JIT compilers worked ");
         assertThat(report).containsPattern("(?m)^warm-up: +[12] pipeline round\\(s\\) of 10 messages[,;] ");
+        assertThat(report).containsPattern("(?m)^warm-up: .*; after the plain broker, [12] pipeline round\\(s\\)"
+                + " of 10 messages[,;] ");
+        assertThat(report).contains("... warm-up: plain broker round 1 of at most 2, 10 messages, JIT compilers"
+                + " worked ");
+        assertThat(report).containsPattern("(?m)^broker warm-up: +[12] plain broker round\\(s\\) of 10 messages[,;] ");
+        assertThat(figure(report, "JIT in the runs: +plain broker " + NUMBER + "%")).isNotNegative();
+        assertThat(figure(report, "JIT in the runs: .*pipeline " + NUMBER + "%")).isNotNegative();
+        assertThat(report).containsPattern("(?m)^JIT in the runs: +plain broker .* \\(run [123] of at most 3\\),"
+                + " pipeline .* \\(run [123] of at most 3\\), latency [0-9]+%");
         assertThat(report).containsPattern("audit chain: +intact, [0-9]+ records");
         assertThat(Files.exists(Path.of("data"))).as("./data created by the bench").isEqualTo(dataBefore);
     }
