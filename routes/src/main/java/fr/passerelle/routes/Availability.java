@@ -2,6 +2,8 @@ package fr.passerelle.routes;
 
 import java.util.function.BooleanSupplier;
 
+import org.apache.camel.CamelContext;
+
 /**
  * What the message flows need besides the broker: the database of the audit trail and the message store. While it
  * does not answer, every message a consumer takes would fail, roll back, and spend one of its delivery attempts,
@@ -35,6 +37,11 @@ public interface Availability {
      * @return whether the failure said so
      */
     boolean failed(Throwable failure);
+
+    /** Whether {@code context} is stopping or stopped: what a step that waits looks at, so as not to hold it up. */
+    static boolean stopping(CamelContext context) {
+        return context.isStopping() || context.isStopped();
+    }
 
     /** The gateway stopped while waiting for the database. */
     final class Unavailable extends RuntimeException {

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -119,15 +118,8 @@ class DatabaseAvailabilityTest {
     @Test
     void aRecheckAsksOnlyADatabaseKnownDown() {
         AtomicInteger questions = new AtomicInteger();
-        JdbcDataSource database = answering();
-        DataSource counted = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, arguments) -> {
-                    if (method.getName().equals("getConnection")) {
-                        questions.incrementAndGet();
-                    }
-                    return method.invoke(database, arguments);
-                });
-        DatabaseAvailability availability = new DatabaseAvailability(counted, Clock.systemUTC());
+        DatabaseAvailability availability = new DatabaseAvailability(
+                Databases.watched(answering(), questions::incrementAndGet), Clock.systemUTC());
         availability.recheck();
         assertThat(questions).as("asked while up").hasValue(0);
         assertThat(availability.failed(new DataAccessResourceFailureException("gone"))).isTrue();
@@ -158,19 +150,14 @@ class DatabaseAvailabilityTest {
 
     @Test
     void whileOneConsumerAsksASlowDatabaseNobodyElseAsksOrWaitsToKnowItIsDown() throws Exception {
-        JdbcDataSource database = answering();
         CountDownLatch asked = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
         AtomicInteger questions = new AtomicInteger();
-        DataSource slow = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, arguments) -> {
-                    if (method.getName().equals("getConnection")) {
-                        questions.incrementAndGet();
-                        asked.countDown();
-                        answer.await();
-                    }
-                    return method.invoke(database, arguments);
-                });
+        DataSource slow = Databases.watched(answering(), () -> {
+            questions.incrementAndGet();
+            asked.countDown();
+            answer.await();
+        });
         DatabaseAvailability availability = new DatabaseAvailability(slow, Clock.systemUTC());
         availability.failed(new DataAccessResourceFailureException("gone"));
         ExecutorService threads = Executors.newFixedThreadPool(4);

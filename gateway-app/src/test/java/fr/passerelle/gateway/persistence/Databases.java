@@ -1,5 +1,7 @@
 package fr.passerelle.gateway.persistence;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -44,6 +46,34 @@ public enum Databases {
         } catch (SQLException e) {
             System.err.println("could not drop the test schemas " + CREATED_SCHEMAS + ": " + e.getMessage());
         }
+    }
+
+    /** What a test does when a connection is asked for: count, block, or throw to play a database away. */
+    @FunctionalInterface
+    public interface ConnectionAsked {
+        void asked() throws Exception;
+    }
+
+    /** {@code target}, with {@code action} run each time a connection is asked for, before it is handed out. */
+    public static DataSource watched(DataSource target, ConnectionAsked action) {
+        return (DataSource) Proxy.newProxyInstance(Databases.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, arguments) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return switch (method.getName()) {
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            case "equals" -> proxy == arguments[0];
+                            default -> "watched " + target;
+                        };
+                    }
+                    if (method.getName().equals("getConnection")) {
+                        action.asked();
+                    }
+                    try {
+                        return method.invoke(target, arguments);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** A fresh, migrated database of this kind. */

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.lang.reflect.Proxy;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -37,6 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -337,21 +337,10 @@ class SlaWatchTest {
     @Test
     void aCheckThatFindsTheDatabaseAwayAsksItOnceAndStops(CapturedOutput output) {
         AtomicInteger asked = new AtomicInteger();
-        DataSource away = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, arguments) -> {
-                    if (method.getDeclaringClass() == Object.class) {
-                        return switch (method.getName()) {
-                            case "hashCode" -> System.identityHashCode(proxy);
-                            case "equals" -> proxy == arguments[0];
-                            default -> "a database away";
-                        };
-                    }
-                    if (method.getName().equals("getConnection")) {
-                        asked.incrementAndGet();
-                        throw new SQLTransientConnectionException("connection is not available, request timed out");
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
+        DataSource away = Databases.watched(new DriverManagerDataSource("jdbc:h2:mem:never-reached"), () -> {
+            asked.incrementAndGet();
+            throw new SQLTransientConnectionException("connection is not available, request timed out");
+        });
 
         DatabaseAvailability database = new DatabaseAvailability(away, clock);
         watch(away, URI.create("http://127.0.0.1:9/hooks/sla")).watching(database).check();

@@ -97,7 +97,7 @@ public final class DispatchRoutes extends RouteBuilder {
     }
 
     private void deliver(Exchange exchange) {
-        availability.awaitAvailable(() -> stopping(exchange.getContext()));
+        availability.awaitAvailable(() -> Availability.stopping(exchange.getContext()));
         String partner = exchange.getProperty(Headers.TARGET_PARTNER, String.class);
         String messageId = exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class);
         exchange.setProperty(Headers.SERVICE, exchange.getIn().getHeader(Headers.SENDER, String.class));
@@ -119,7 +119,7 @@ public final class DispatchRoutes extends RouteBuilder {
         try {
             for (int attempt = 1;; attempt++) {
                 if (attempt > 1 && !urgent) {
-                    turns.awaitTurn(partner, () -> stopping(exchange.getContext()));
+                    turns.awaitTurn(partner, () -> Availability.stopping(exchange.getContext()));
                 }
                 Delivery delivery;
                 try {
@@ -198,7 +198,7 @@ public final class DispatchRoutes extends RouteBuilder {
         long end = System.nanoTime() + wait.toNanos();
         try {
             for (long left = wait.toNanos(); left > 0; left = end - System.nanoTime()) {
-                if (stopping(context)) {
+                if (Availability.stopping(context)) {
                     throw new ChannelException("the gateway is stopping; the message stays in its queue");
                 }
                 Thread.sleep(Math.min(PAUSE_SLICE.toMillis(), Math.max(1, left / 1_000_000)));
@@ -207,9 +207,5 @@ public final class DispatchRoutes extends RouteBuilder {
             Thread.currentThread().interrupt();
             throw new ChannelException("interrupted while waiting for the next attempt", e);
         }
-    }
-
-    private static boolean stopping(CamelContext context) {
-        return context.isStopping() || context.isStopped();
     }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.jms.JmsConstants;
@@ -217,8 +216,7 @@ public final class OutboundRoutes extends RouteBuilder {
     }
 
     private void awaitAvailable(Exchange exchange) {
-        CamelContext context = exchange.getContext();
-        availability.awaitAvailable(() -> context.isStopping() || context.isStopped());
+        availability.awaitAvailable(() -> Availability.stopping(exchange.getContext()));
     }
 
     /** A message a supervisor approved goes on, as the service sent it, from the release step. */
