@@ -86,7 +86,7 @@ public final class DatabaseAvailability implements Availability {
                 throw new Unavailable("the gateway is stopping while the database cannot be reached; the"
                         + " message stays in its queue");
             }
-            if (probeIfDue()) {
+            if (recheck()) {
                 return;
             }
             synchronized (this) {
@@ -105,9 +105,10 @@ public final class DatabaseAvailability implements Availability {
 
     /**
      * While the database is known down, asks it, unless it was asked less than {@link #PROBE_EVERY} ago or is being
-     * asked by another thread; true once it answers again.
+     * asked by another thread; true once it answers again. A waiting consumer's turn, and the watch's ({@link
+     * #watch}); nothing while the database answers.
      */
-    private boolean probeIfDue() {
+    boolean recheck() {
         if (downSince == null || clock.instant().isBefore(lastProbe.plus(PROBE_EVERY))
                 || !probing.compareAndSet(false, true)) {
             return false;
@@ -122,13 +123,6 @@ public final class DatabaseAvailability implements Availability {
             lastProbe = clock.instant();
             probing.set(false);
         }
-    }
-
-    /**
-     * The watch's turn ({@link #watch}): asks the database if it is known down and a question is due; else nothing.
-     */
-    void recheck() {
-        probeIfDue();
     }
 
     /**

@@ -111,6 +111,8 @@ public class SlaWatch {
             step.run();
             return true;
         } catch (RuntimeException e) {
+            // failed() answers whether the failure says so; the default availability (no database watched) never
+            // does, hence the question asked of the failure itself then.
             if (database.failed(e) || DatabaseAvailability.unreachable(e)) {
                 LOG.warn("SLA watch: {} failed, the database cannot be reached; the rest of this check is skipped,"
                         + " the next check tries again: {}", what, e.toString());
