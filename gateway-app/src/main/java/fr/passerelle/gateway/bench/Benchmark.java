@@ -1,10 +1,9 @@
 package fr.passerelle.gateway.bench;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.DoubleSummaryStatistics;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,10 +11,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
-import fr.passerelle.gateway.broker.BrokerSettings;
-import fr.passerelle.gateway.broker.EmbeddedBroker;
-import fr.passerelle.gateway.config.BrokerAccounts;
 import fr.passerelle.gateway.config.PasserelleProperties;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.StageTimings;
@@ -27,7 +25,9 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The measurements of {@code bench}, in one run: the plain broker forwarding persistent messages between two
  * queues, the sealing loop, and the outbound flow of a running gateway, the last two from {@code ofast} to
- * {@code spain}. Every figure comes from this run on this machine; none is remembered or assumed.
+ * {@code spain}. The plain broker and the pipeline are measured in pairs of runs made one after the other, and
+ * their figures are the pairs' medians. Every figure comes from this run on this machine; none is remembered or
+ * assumed.
  */
 public final class Benchmark {
 
@@ -37,10 +37,11 @@ public final class Benchmark {
     private static final String PARTNER_OUT = "partner." + PARTNER + ".out";
 
     /**
-     * What to send: messages per run, envelope size, the latency run's rate, messages per warm-up round, and how
-     * many warm-up rounds of the pipeline at most.
+     * What to send: messages per run, envelope size, the latency run's rate, messages per warm-up round, how many
+     * warm-up rounds of each flow at most, and how many pairs of measured runs (a plain broker run, then a pipeline
+     * run).
      */
-    public record Settings(int messages, int size, double rate, int warmup, int warmupRounds) {
+    public record Settings(int messages, int size, double rate, int warmup, int warmupRounds, int pairs) {
 
         /** Checks the settings before anything starts; a bad one is named. */
         public Settings {
@@ -51,51 +52,96 @@ public final class Benchmark {
             if (warmupRounds < 1) {
                 throw new IllegalArgumentException("--warmup-rounds must be at least 1, not " + warmupRounds);
             }
+            if (pairs < 1) {
+                throw new IllegalArgumentException("--pairs must be at least 1, not " + pairs);
+            }
             new BenchEnvelopes(size);
         }
     }
 
+    /**
+     * A plain broker run and the pipeline run made just after it: the machine's other load, which comes and goes,
+     * weighs on both alike, so their ratio is steadier than that of runs made minutes apart.
+     */
+    record Pair(Measured broker, Measured pipeline) {
+        double ratio() {
+            return pipeline.throughput().perSecond() / broker.throughput().perSecond();
+        }
+    }
+
     /** The figures, and the report printed from them. */
-    public record Report(Settings settings, int forwarders, StompFlow.Throughput broker, String profile,
-            double sealingOne, int cores, double sealingAll, StompFlow.Throughput pipeline, StompFlow.Latency latency,
-            String stages, String warmedUp, String brokerWarmedUp, int brokerRuns, int pipelineRuns,
-            String diskSync) {
+    public record Report(Settings settings, int forwarders, List<Pair> pairs, String profile, double sealingOne,
+            int cores, double sealingAll, StompFlow.Latency latency, String stages, String warmedUp,
+            String brokerWarmedUp, String diskSync) {
 
         public String text() {
-            double brokerRate = broker.perSecond();
-            double pipelineRate = pipeline.perSecond();
+            double brokerRate = median(pairs, pair -> pair.broker().throughput().perSecond());
+            double pipelineRate = median(pairs, pair -> pair.pipeline().throughput().perSecond());
             List<String> lines = new ArrayList<>();
             lines.add(line("plain broker", "%.0f msg/s   persistent, STOMP -> %s -> %d transacted JMS forwarder(s)"
-                    + " -> %s -> STOMP", brokerRate, NATIONAL_OUT, forwarders, PARTNER_OUT));
+                    + " -> %s -> STOMP%s", brokerRate, NATIONAL_OUT, forwarders, PARTNER_OUT,
+                    spread(pair -> pair.broker().throughput().perSecond(), "%.0f")));
             lines.add(line("sealing, 1 thread", "%.0f msg/s   %s profile for %s", sealingOne, profile, PARTNER));
             lines.add(line("sealing, " + cores + " threads", "%.0f msg/s", sealingAll));
-            lines.add(line("pipeline", "%.0f msg/s   STOMP %s as %s -> gateway -> STOMP %s as %s",
-                    pipelineRate, NATIONAL_OUT, SERVICE, PARTNER_OUT, PARTNER));
+            lines.add(line("pipeline", "%.0f msg/s   STOMP %s as %s -> gateway -> STOMP %s as %s%s",
+                    pipelineRate, NATIONAL_OUT, SERVICE, PARTNER_OUT, PARTNER,
+                    spread(pair -> pair.pipeline().throughput().perSecond(), "%.0f")));
             lines.add(line("latency", "p50 %.1f ms, p99 %.1f ms, max %.1f ms   %d messages at %.0f msg/s",
                     latency.p50(), latency.p99(), latency.max(), latency.messages(), latency.rate()));
             lines.add(line("slowest 1%", "sent within %.0f ms of each other, in a run of %.0f ms   (short: one"
                     + " stall held them up; long: spread over the run)", latency.slowestSpan(), latency.runMillis()));
-            lines.add(line("pipeline / broker", "%.2f", pipelineRate / brokerRate));
+            lines.add(line("pipeline / broker", "%.2f   (%s, each a plain broker run then a pipeline run)",
+                    median(pairs, Pair::ratio), pairs.size() == 1 ? "one pair of runs" : "the median of "
+                            + pairs.size() + " pairs of runs: " + each(Pair::ratio, "%.2f")));
             lines.add(line("pipeline / sealing", "%.2f   (sealing on %d threads)", pipelineRate / sealingAll, cores));
             lines.add(line("cpu per message", "pipeline %.2f ms, plain broker %.2f ms   (processor time of the"
-                    + " whole process, every thread, during each run)", pipeline.cpuMillisPerMessage(),
-                    broker.cpuMillisPerMessage()));
-            lines.add(line("stages, mean", "%s   (inside the gateway, the measured runs)", stages));
+                    + " whole process, every thread, during each run%s)",
+                    median(pairs, pair -> pair.pipeline().throughput().cpuMillisPerMessage()),
+                    median(pairs, pair -> pair.broker().throughput().cpuMillisPerMessage()),
+                    pairs.size() == 1 ? "" : "; medians"));
+            lines.add(line("stages, mean", "%s   (inside the gateway, the pairs' pipeline runs)", stages));
             lines.add(line("warm-up", "%s", warmedUp));
             lines.add(line("broker warm-up", "%s", brokerWarmedUp));
-            lines.add(line("JIT in the runs", "plain broker %s (run %d of at most %d), pipeline %s (run %d of at most"
-                    + " %d), latency %s   (the compilers' share of the measured runs' time; at or above %s, a figure"
-                    + " below the settled rate)", percent(broker.compiling()), brokerRuns, MEASURED_RUNS,
-                    percent(pipeline.compiling()), pipelineRuns, MEASURED_RUNS, percent(latency.compiling()),
-                    percent(SETTLED)));
+            int made = pairs.stream().mapToInt(pair -> pair.broker().runs() + pair.pipeline().runs()).sum();
+            lines.add(line("JIT in the runs", "plain broker %s, pipeline %s, latency %s   (the compilers' share of"
+                    + " each measured run's time; %d run(s) made for %d kept: one at or above %s is made again, up"
+                    + " to %d times, as its figure is below the settled rate)",
+                    shares(pair -> pair.broker().throughput().compiling()),
+                    shares(pair -> pair.pipeline().throughput().compiling()), percent(latency.compiling()), made,
+                    2 * pairs.size(), percent(SETTLED), MEASURED_RUNS));
             lines.add(line("disk sync", "%s   (4 KiB written and synced in the bench folder, before the runs)",
                     diskSync));
             return String.join(System.lineSeparator(), lines) + System.lineSeparator();
         }
 
+        /** Every pair's figure, in the order measured, when there is more than one pair. */
+        private String spread(ToDoubleFunction<Pair> figure, String format) {
+            return pairs.size() == 1 ? "" : "   (runs: " + each(figure, format) + ")";
+        }
+
+        /** Every pair's figure, in the order measured. */
+        private String each(ToDoubleFunction<Pair> figure, String format) {
+            return pairs.stream().map(pair -> String.format(Locale.ROOT, format, figure.applyAsDouble(pair)))
+                    .collect(Collectors.joining(", "));
+        }
+
+        /** The lowest and the highest compilers' share of the runs kept. */
+        private String shares(ToDoubleFunction<Pair> share) {
+            DoubleSummaryStatistics shares = pairs.stream().mapToDouble(share).summaryStatistics();
+            return shares.getMin() == shares.getMax() || Double.isNaN(shares.getMin()) ? percent(shares.getMin())
+                    : percent(shares.getMin()) + " to " + percent(shares.getMax());
+        }
+
         private static String line(String label, String format, Object... values) {
             return String.format(Locale.ROOT, "%-20s", label + ":") + String.format(Locale.ROOT, format, values);
         }
+    }
+
+    /** The median of a figure over the pairs: the middle one, or the mean of the two middle ones. */
+    static double median(List<Pair> pairs, ToDoubleFunction<Pair> figure) {
+        double[] sorted = pairs.stream().mapToDouble(figure).sorted().toArray();
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /** The compiler's share of a warm-up round's time below which the JIT counts as settled. */
@@ -142,23 +188,43 @@ public final class Benchmark {
 
         // As many forwarding consumers as the gateway has on a national queue: the same broker work, nothing else.
         int forwarders = properties.outbound().consumers();
-        PlainBroker broker = plainBroker(properties, brokerData, brokerPort, forwarders);
-
-        // The plain broker's rounds made the JIT compile anew some code both flows share (its profiles changed):
-        // the pipeline settles again before it is measured.
-        String settledAgain = settle("pipeline", pipeline);
-        if (settings.warmup() > 0) {
-            warmedUp += "; after the plain broker, " + settledAgain;
+        progress.accept("plain broker: rounds of " + settings.warmup() + " until the JIT compilers settle, "
+                + forwarders + " transacted consumer(s) forwarding persistent messages");
+        List<Pair> pairs = new ArrayList<>();
+        String brokerWarmedUp;
+        String stages;
+        try (PlainBroker broker = PlainBroker.start(properties, brokerData, brokerPort, forwarders, NATIONAL_OUT,
+                PARTNER_OUT)) {
+            StompFlow plain = new StompFlow(brokerPort, endpoint(properties, SERVICE, NATIONAL_OUT),
+                    endpoint(properties, PARTNER, PARTNER_OUT), envelopes::envelope, true, patience);
+            // Its own code paths (the forwarder, a fresh journal) are compiled before it is measured.
+            brokerWarmedUp = settle("plain broker", plain);
+            // The plain broker's rounds made the JIT compile anew some code both flows share (its profiles
+            // changed): the pipeline settles again before it is measured.
+            String settledAgain = settle("pipeline", pipeline);
+            if (settings.warmup() > 0) {
+                warmedUp += "; after the plain broker, " + settledAgain;
+            }
+            Map<StageTimings.Stage, double[]> warmStages = stageTotals();
+            for (int pair = 1; pair <= settings.pairs(); pair++) {
+                progress.accept(String.format(Locale.ROOT, "pair %d of %d: %d messages through the plain broker,"
+                        + " then %d through the pipeline, as fast as each takes them", pair, settings.pairs(),
+                        settings.messages(), settings.messages()));
+                Measured plainRun = measure(plain);
+                pairs.add(new Pair(plainRun, measure(pipeline)));
+            }
+            stages = stageMeans(warmStages);
         }
-        progress.accept("pipeline: " + settings.messages() + " as fast as the broker takes them");
-        Map<StageTimings.Stage, double[]> warmStages = stageTotals();
-        Measured measured = measure(pipeline);
+        // The pairs' plain broker runs changed the profiles again: the latency run, too, is measured settled.
+        String beforeLatency = settle("pipeline", pipeline);
+        if (settings.warmup() > 0) {
+            warmedUp += "; before the latency run, " + beforeLatency;
+        }
         progress.accept(String.format(Locale.ROOT, "latency: %d messages at %.0f msg/s", settings.messages(),
                 settings.rate()));
         StompFlow.Latency latency = pipeline.paced(settings.messages(), settings.rate());
-        return new Report(settings, forwarders, broker.measured().throughput(), spain.profile(), sealingOne, cores,
-                sealingAll, measured.throughput(), latency, stageMeans(warmStages), warmedUp, broker.warmedUp(),
-                broker.measured().runs(), measured.runs(), diskSync);
+        return new Report(settings, forwarders, pairs, spain.profile(), sealingOne, cores, sealingAll, latency,
+                stages, warmedUp, brokerWarmedUp, diskSync);
     }
 
     /**
@@ -201,7 +267,7 @@ public final class Benchmark {
     }
 
     /** The run kept, and how many were made. */
-    private record Measured(StompFlow.Throughput throughput, int runs) {
+    record Measured(StompFlow.Throughput throughput, int runs) {
     }
 
     /**
@@ -237,7 +303,7 @@ public final class Benchmark {
         return totals;
     }
 
-    /** The mean time per message of each outbound stage since {@code before}: the measured runs only. */
+    /** The mean time per message of each outbound stage since {@code before}. */
     private String stageMeans(Map<StageTimings.Stage, double[]> before) {
         List<String> means = new ArrayList<>();
         stageTotals().forEach((stage, now) -> {
@@ -249,43 +315,7 @@ public final class Benchmark {
         return String.join(", ", means);
     }
 
-    /** The plain broker's measured run, and how it was warmed up. */
-    private record PlainBroker(Measured measured, String warmedUp) {
-    }
-
-    /**
-     * The same broker configuration as the gateway's, with a forwarder doing the gateway's broker work only, warmed
-     * up as the pipeline is: its own code paths (the forwarder, a fresh journal) are compiled before it is measured.
-     */
-    private PlainBroker plainBroker(PasserelleProperties properties, Path data, int port, int forwarders)
-            throws Exception {
-        progress.accept("plain broker: rounds of " + settings.warmup() + " until the JIT compilers settle, then "
-                + settings.messages() + " persistent messages forwarded by " + forwarders + " transacted consumer(s)");
-        PasserelleProperties.Broker configured = properties.broker();
-        String secret = randomSecret();
-        EmbeddedBroker broker = new EmbeddedBroker(new BrokerSettings(configured.host(), port, data,
-                properties.services(), List.copyOf(properties.partners().keySet()),
-                BrokerAccounts.passwords(properties), BrokerSettings.GATEWAY_USER, secret,
-                configured.maxDeliveryAttempts(), configured.checkedJournalBufferTimeout()));
-        broker.start();
-        try (Forwarder forwarder = new Forwarder(broker.inVmUrl(), BrokerSettings.GATEWAY_USER, secret, NATIONAL_OUT,
-                PARTNER_OUT, forwarders)) {
-            StompFlow flow = new StompFlow(port, endpoint(properties, SERVICE, NATIONAL_OUT),
-                    endpoint(properties, PARTNER, PARTNER_OUT), envelopes::envelope, true, patience);
-            String warmedUp = settle("plain broker", flow);
-            return new PlainBroker(measure(flow), warmedUp);
-        } finally {
-            broker.stop();
-        }
-    }
-
     private static StompFlow.Endpoint endpoint(PasserelleProperties properties, String account, String queue) {
         return new StompFlow.Endpoint(account, properties.broker().passwords().get(account), queue);
-    }
-
-    private static String randomSecret() {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

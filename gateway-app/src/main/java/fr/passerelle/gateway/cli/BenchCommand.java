@@ -34,6 +34,8 @@ import picocli.CommandLine.Option;
             "  JMS forwarding between two queues, STOMP out);",
             "- a sealing loop (spain's profile) on one thread and on every core;",
             "- the pipeline's throughput, STOMP national.ofast.out to partner.spain.out;",
+            "  it and the plain broker are measured in --pairs of runs made one after",
+            "  the other, and their rates and ratio are the pairs' medians;",
             "- its latency p50/p99/max at a steady --rate, and how far apart the",
             "  slowest 1%% were sent (one stall, or spread over the run); the ratios;",
             "- how long the disk takes to sync a 4 KiB write, as a journal commit waits.",
@@ -66,13 +68,20 @@ public final class BenchCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}.")
     int warmupRounds;
 
+    @Option(names = "--pairs", defaultValue = "5", paramLabel = "PAIRS",
+            description = "Pairs of measured runs, each a plain broker run then a pipeline run, one after the"
+                    + " other: the machine's other load weighs on both runs of a pair alike. The rates and the"
+                    + " ratio reported are the pairs' medians. Default: ${DEFAULT-VALUE}.")
+    int pairs;
+
     /** The gateway under measurement, once started: the shutdown hook stops it before deleting its folder. */
     private volatile BenchGateway gateway;
 
     @Override
     public Integer call() {
         return Cli.guarded(() -> {
-            Benchmark.Settings settings = new Benchmark.Settings(messages, size, rate, warmup, warmupRounds);
+            Benchmark.Settings settings = new Benchmark.Settings(messages, size, rate, warmup, warmupRounds,
+                    pairs);
             Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
             for (Path left : BenchFolder.sweep(temporary)) {
                 progress("deleted " + left + ", the data folder of a bench that was killed");
@@ -109,7 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void run(Benchmark.Settings settings, Path data) throws Exception {
         System.out.printf(Locale.ROOT, "Passerelle benchmark: %d messages of %d bytes per run, warm-up rounds of"
-                + " %d, latency at %.0f msg/s%n", messages, size, warmup, rate);
+                + " %d, %d pair(s) of measured runs, latency at %.0f msg/s%n", messages, size, warmup, pairs, rate);
         System.out.println("machine: " + machine());
         System.out.println("data folder (deleted at the end): " + data);
         progress("starting the gateway (embedded broker and H2, sample deployment)");

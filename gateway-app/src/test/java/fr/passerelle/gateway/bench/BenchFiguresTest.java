@@ -1,14 +1,16 @@
 package fr.passerelle.gateway.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bench's diagnostics: where the slowest messages were sent, and the disk's sync time. */
+/** The bench's figures: where the slowest messages were sent, the pairs' medians, and the disk's sync time. */
 class BenchFiguresTest {
 
     @TempDir
@@ -41,6 +43,34 @@ class BenchFiguresTest {
         }
 
         assertThat(StompFlow.slowestSpan(sends, latencies)).isEqualTo(4);
+    }
+
+    /** The ratio of a pair is its own pipeline rate over its own broker rate; the median is the middle pair's. */
+    @Test
+    void theRatioIsTheMedianOfThePairsRatios() {
+        List<Benchmark.Pair> pairs = List.of(pair(2000, 500), pair(1000, 450), pair(3000, 1200));
+
+        assertThat(pairs.get(1).ratio()).isCloseTo(0.45, within(1e-9));
+        assertThat(Benchmark.median(pairs, Benchmark.Pair::ratio)).isCloseTo(0.40, within(1e-9));
+        assertThat(Benchmark.median(pairs, pair -> pair.broker().throughput().perSecond()))
+                .isCloseTo(2000, within(1e-6));
+    }
+
+    /** With an even number of pairs, the median is the mean of the two middle ones. */
+    @Test
+    void anEvenNumberOfPairsTakesTheMeanOfTheMiddleTwo() {
+        List<Benchmark.Pair> pairs = List.of(pair(2000, 500), pair(1000, 300), pair(3000, 1200), pair(1000, 350));
+
+        assertThat(Benchmark.median(pairs, Benchmark.Pair::ratio)).isCloseTo((0.30 + 0.35) / 2, within(1e-9));
+    }
+
+    /** A pair whose runs took 1,000 messages at the given rates. */
+    private static Benchmark.Pair pair(double brokerRate, double pipelineRate) {
+        return new Benchmark.Pair(run(brokerRate), run(pipelineRate));
+    }
+
+    private static Benchmark.Measured run(double rate) {
+        return new Benchmark.Measured(new StompFlow.Throughput(1000, (long) (1000 / rate * 1e9), -1, -1), 1);
     }
 
     @Test
