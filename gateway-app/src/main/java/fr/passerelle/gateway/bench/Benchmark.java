@@ -71,8 +71,8 @@ public final class Benchmark {
 
     /** The figures, and the report printed from them. */
     public record Report(Settings settings, int forwarders, List<Pair> pairs, String profile, double sealingOne,
-            int cores, double sealingAll, StompFlow.Latency latency, String stages, String warmedUp,
-            String brokerWarmedUp, String diskSync) {
+            int cores, double sealingAll, StompFlow.Latency latency, GcPauses.Summary paused, String stages,
+            String warmedUp, String brokerWarmedUp, String diskSync) {
 
         public String text() {
             double brokerRate = median(pairs, pair -> pair.broker().throughput().perSecond());
@@ -90,6 +90,8 @@ public final class Benchmark {
                     latency.p50(), latency.p99(), latency.max(), latency.messages(), latency.rate()));
             lines.add(line("slowest 1%", "sent within %.0f ms of each other, in a run of %.0f ms   (short: one"
                     + " stall held them up; long: spread over the run)", latency.slowestSpan(), latency.runMillis()));
+            lines.add(line("gc pauses", "%s   (the collector's, during the latency run: a max well above the"
+                    + " longest pause waited for something else, such as the journal's disk)", paused.text()));
             lines.add(line("pipeline / broker", "%.2f   (%s, each a plain broker run then a pipeline run)",
                     median(pairs, Pair::ratio), pairs.size() == 1 ? "one pair of runs" : "the median of "
                             + pairs.size() + " pairs of runs: " + each(Pair::ratio, "%.2f")));
@@ -222,9 +224,14 @@ public final class Benchmark {
         }
         progress.accept(String.format(Locale.ROOT, "latency: %d messages at %.0f msg/s", settings.messages(),
                 settings.rate()));
-        StompFlow.Latency latency = pipeline.paced(settings.messages(), settings.rate());
+        StompFlow.Latency latency;
+        GcPauses.Summary paused;
+        try (GcPauses pauses = GcPauses.listen()) {
+            latency = pipeline.paced(settings.messages(), settings.rate());
+            paused = pauses.summary();
+        }
         return new Report(settings, forwarders, pairs, spain.profile(), sealingOne, cores, sealingAll, latency,
-                stages, warmedUp, brokerWarmedUp, diskSync);
+                paused, stages, warmedUp, brokerWarmedUp, diskSync);
     }
 
     /**

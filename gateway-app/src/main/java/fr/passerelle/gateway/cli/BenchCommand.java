@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
             "  the other, and their rates and ratio are the pairs' medians;",
             "- its latency p50/p99/max at a steady --rate, and how far apart the",
             "  slowest 1%% were sent (one stall, or spread over the run); the ratios;",
+            "- the garbage collector's pauses during that latency run;",
             "- how long the disk takes to sync a 4 KiB write, as a journal commit waits.",
             "Everything is measured after a warm-up that lets the JIT compiler settle;",
             "the report says how much the compilers still worked during each run.",

@@ -10,7 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bench's figures: where the slowest messages were sent, the pairs' medians, and the disk's sync time. */
+/**
+ * The bench's figures: where the slowest messages were sent, the pairs' medians, the collector's pauses and the
+ * disk's sync time.
+ */
 class BenchFiguresTest {
 
     @TempDir
@@ -71,6 +74,33 @@ class BenchFiguresTest {
 
     private static Benchmark.Measured run(double rate) {
         return new Benchmark.Measured(new StompFlow.Throughput(1000, (long) (1000 / rate * 1e9), -1, -1), 1);
+    }
+
+    /** A collection asked for while listening is counted, with its duration; none is counted once closed. */
+    @Test
+    void gcPausesAreCountedWhileListening() throws InterruptedException {
+        GcPauses.Summary seen;
+        try (GcPauses pauses = GcPauses.listen()) {
+            System.gc();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            // The JVM tells a collection on a thread of its own, just after it.
+            while ((seen = pauses.summary()).pauses() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        assertThat(seen.pauses()).isPositive();
+        assertThat(seen.longestMillis()).isNotNegative().isLessThanOrEqualTo(seen.totalMillis());
+        assertThat(seen.text()).matches("[0-9]+, the longest [0-9]+ ms, [0-9]+ ms in all");
+        assertThat(new GcPauses.Summary(0, 0, 0).text()).isEqualTo("none");
+    }
+
+    /** Stop-the-world collections count as pauses; the concurrent cycles of ZGC or Shenandoah do not. */
+    @Test
+    void concurrentCyclesAreNotPauses() {
+        assertThat(GcPauses.pause("end of minor GC")).isTrue();
+        assertThat(GcPauses.pause("end of major GC")).isTrue();
+        assertThat(GcPauses.pause("end of GC pause")).isTrue();
+        assertThat(GcPauses.pause("end of GC cycle")).isFalse();
     }
 
     @Test

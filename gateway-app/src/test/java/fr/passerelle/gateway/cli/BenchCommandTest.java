@@ -60,6 +60,7 @@ class BenchCommandTest {
         double slowestSpan = figure(report, "slowest 1%: +sent within " + NUMBER + " ms of each other");
         assertThat(slowestSpan).isNotNegative()
                 .isLessThanOrEqualTo(figure(report, "slowest 1%: .*in a run of " + NUMBER + " ms"));
+        assertThat(report).containsPattern("(?m)^gc pauses: +(none|[0-9]+, the longest [0-9]+ ms, [0-9]+ ms in all) ");
         double syncP50 = figure(report, "disk sync: +p50 " + NUMBER + " ms");
         assertThat(syncP50).isPositive().isLessThanOrEqualTo(figure(report, "disk sync: .*max " + NUMBER + " ms"));
         assertThat(figure(report, "pipeline / broker: +" + NUMBER)).isPositive();
