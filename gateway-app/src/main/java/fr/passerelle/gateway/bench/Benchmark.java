@@ -92,9 +92,10 @@ public final class Benchmark {
                     + " stall held them up; long: spread over the run)", latency.slowestSpan(), latency.runMillis()));
             lines.add(line("gc pauses", "%s   (the collector's, during the latency run: a max well above the"
                     + " longest pause waited for something else, such as the journal's disk)", paused.text()));
-            lines.add(line("pipeline / broker", "%.2f   (%s, each a plain broker run then a pipeline run)",
-                    median(pairs, Pair::ratio), pairs.size() == 1 ? "one pair of runs" : "the median of "
-                            + pairs.size() + " pairs of runs: " + each(Pair::ratio, "%.2f")));
+            lines.add(line("pipeline / broker", "%.2f   (%s)", median(pairs, Pair::ratio), pairs.size() == 1
+                    ? "one pair of runs: a plain broker run, then a pipeline run"
+                    : "the median of " + pairs.size() + " pairs of runs: " + each(Pair::ratio, "%.2f")
+                            + ", each a plain broker run then a pipeline run"));
             lines.add(line("pipeline / sealing", "%.2f   (sealing on %d threads)", pipelineRate / sealingAll, cores));
             lines.add(line("cpu per message", "pipeline %.2f ms, plain broker %.2f ms   (processor time of the"
                     + " whole process, every thread, during each run%s)",

@@ -67,6 +67,28 @@ class BenchFiguresTest {
         assertThat(Benchmark.median(pairs, Benchmark.Pair::ratio)).isCloseTo((0.30 + 0.35) / 2, within(1e-9));
     }
 
+    /** The report lists every pair's figures when there are several, and none but the pair's when there is one. */
+    @Test
+    void theReportListsThePairsOnlyWhenThereAreSeveral() {
+        String three = report(List.of(pair(2000, 500), pair(1000, 450), pair(3000, 1200))).text();
+        String one = report(List.of(pair(2000, 500))).text();
+
+        assertThat(three).containsPattern("(?m)^plain broker: +2000 msg/s .* \\(runs: 2000, 1000, 3000\\)$")
+                .containsPattern("(?m)^pipeline: +500 msg/s .* \\(runs: 500, 450, 1200\\)$")
+                .containsPattern("(?m)^pipeline / broker: +0.40 +\\(the median of 3 pairs of runs: 0.25, 0.45, 0.40,"
+                        + " each a plain broker run then a pipeline run\\)$");
+        assertThat(one).containsPattern("(?m)^plain broker: +2000 msg/s .* -> STOMP$")
+                .containsPattern("(?m)^pipeline / broker: +0.25 +\\(one pair of runs: a plain broker run, then a"
+                        + " pipeline run\\)$")
+                .doesNotContain("(runs:");
+    }
+
+    private static Benchmark.Report report(List<Benchmark.Pair> pairs) {
+        return new Benchmark.Report(new Benchmark.Settings(1000, 4096, 500, 0, 1, pairs.size()), 12, pairs, "cms",
+                3000, 2, 5000, new StompFlow.Latency(1000, 500, 2, 9, 12, 40, 2000, 0.01),
+                new GcPauses.Summary(2, 9, 15), "validate 0.10 ms", "none", "none", "p50 0.2 ms");
+    }
+
     /** A pair whose runs took 1,000 messages at the given rates. */
     private static Benchmark.Pair pair(double brokerRate, double pipelineRate) {
         return new Benchmark.Pair(run(brokerRate), run(pipelineRate));
