@@ -107,8 +107,8 @@ public final class Benchmark {
             lines.add(line("broker warm-up", "%s", brokerWarmedUp));
             int made = pairs.stream().mapToInt(pair -> pair.broker().runs() + pair.pipeline().runs()).sum();
             lines.add(line("JIT in the runs", "plain broker %s, pipeline %s, latency %s   (the compilers' share of"
-                    + " each measured run's time; %d run(s) made for %d kept: one at or above %s is made again, up"
-                    + " to %d times, as its figure is below the settled rate)",
+                    + " each measured run's time; %d run(s) made for %d kept: a run at or above %s is made again,"
+                    + " %d runs at most, as its figure is below the settled rate)",
                     shares(pair -> pair.broker().throughput().compiling()),
                     shares(pair -> pair.pipeline().throughput().compiling()), percent(latency.compiling()), made,
                     2 * pairs.size(), percent(SETTLED), MEASURED_RUNS));
