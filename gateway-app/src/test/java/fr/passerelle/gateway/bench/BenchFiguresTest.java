@@ -98,7 +98,7 @@ class BenchFiguresTest {
         return new Benchmark.Measured(new StompFlow.Throughput(1000, (long) (1000 / rate * 1e9), -1, -1), 1);
     }
 
-    /** A collection asked for while listening is counted, with its duration; none is counted once closed. */
+    /** A collection asked for while listening is counted, with its duration; a summary without any says none. */
     @Test
     void gcPausesAreCountedWhileListening() throws InterruptedException {
         GcPauses.Summary seen;
