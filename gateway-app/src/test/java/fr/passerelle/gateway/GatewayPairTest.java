@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +41,8 @@ import jakarta.jms.TextMessage;
  * {@code examples/gateway-pair} files (only ports and folders changed), pushing to each other over HTTPS with
  * mutual TLS. Sends both ways and expects each message delivered once with the partner's receipt verified and
  * stored; then stops Spain for a minute while fr's services keep sending, and expects everything delivered once,
- * the IMMEDIATE messages before the ROUTINE backlog.
+ * the IMMEDIATE messages before the ROUTINE backlog. fr probes Spain's endpoint while it has nothing to send, and
+ * sees it go down without a message.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayPairTest {
@@ -68,7 +70,9 @@ class GatewayPairTest {
                 "--passerelle.partners.spain.channel.url=https://127.0.0.1:" + SPAIN_HTTPS + "/partner/v1/messages",
                 // Quick retries, so that the end of the outage is noticed within a second.
                 "--passerelle.partners.spain.channel.retry.initial-delay=PT0.2S",
-                "--passerelle.partners.spain.channel.retry.max-delay=PT1S");
+                "--passerelle.partners.spain.channel.retry.max-delay=PT1S",
+                // Probes of an idle channel every second, not every minute.
+                "--passerelle.channel-probe-interval=PT1S");
     }
 
     private static ConfigurableApplicationContext startSpain() {
@@ -119,6 +123,44 @@ class GatewayPairTest {
         assertThat(audit(spain, id)).contains("INBOUND_DELIVERED", "RECEIPT_ISSUED");
     }
 
+    /** fr probes Spain's real endpoint while the channel is idle: a HEAD request over mutual TLS, Spain UP. */
+    @Test
+    @Order(1)
+    void frProbesSpainsEndpointWhileIdle() throws Exception {
+        ChannelHealth health = fr.getBean(ChannelHealth.class);
+        ChannelHealth.State state = awaitState(health, s -> s.lastProbe() != null);
+
+        assertThat(state.status()).isEqualTo(ChannelHealth.Status.UP);
+        assertThat(state.lastError()).isNull();
+        assertThat(managementHealth(fr)).contains("\"lastProbe\":\"");
+    }
+
+    /** Spain stops when fr has nothing for it: fr's probes alone take the channel DOWN, before a message needs it. */
+    @Test
+    @Order(4)
+    void frSeesSpainGoDownWithoutAMessageToSend() throws Exception {
+        spain.close();
+        ChannelHealth health = fr.getBean(ChannelHealth.class);
+
+        ChannelHealth.State state = awaitState(health, s -> s.status() == ChannelHealth.Status.DOWN);
+
+        assertThat(state.lastError()).startsWith("probe: ").contains("127.0.0.1:" + SPAIN_HTTPS);
+        assertThat(managementHealth(fr)).contains("\"partnerChannels\":{\"status\":\"DOWN\"");
+    }
+
+    /** Spain's channel in fr's health once it is as the test expects, within 30 seconds. */
+    private static ChannelHealth.State awaitState(ChannelHealth health, Predicate<ChannelHealth.State> expected)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        ChannelHealth.State state = health.states().get("spain");
+        while (!expected.test(state) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            state = health.states().get("spain");
+        }
+        assertThat(expected.test(state)).as("spain's channel in fr's health: %s", state).isTrue();
+        return state;
+    }
+
     /** Each gateway pushes to the other: neither has a broker account on the other's broker. */
     @Test
     @Order(1)
@@ -163,17 +205,13 @@ class GatewayPairTest {
             immediate.add(send(frBroker, "IMMEDIATE"));
         }
         ChannelHealth health = fr.getBean(ChannelHealth.class);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (health.states().get("spain").status() != ChannelHealth.Status.DOWN && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(health.states().get("spain").status()).isEqualTo(ChannelHealth.Status.DOWN);
+        awaitState(health, s -> s.status() == ChannelHealth.Status.DOWN);
         assertThat(managementHealth(fr)).contains("\"partnerChannels\":{\"status\":\"DOWN\"");
         assertThat(management(fr, "/actuator/prometheus")).contains("passerelle_channel_state{partner=\"spain\"} 0.0");
         // Each dispatch lane holds the one message it is retrying, no more: the others wait on the queue, where the
         // lane that is free when Spain is back takes the most urgent one, instead of sitting in a busy lane's buffer.
         int waiting = 0;
-        for (deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 (waiting = frBroker.waiting("admin", "partner.spain.out")) != 11 && System.nanoTime() < deadline;) {
             Thread.sleep(100);
         }

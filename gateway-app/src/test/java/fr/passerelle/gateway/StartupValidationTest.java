@@ -73,6 +73,12 @@ class StartupValidationTest {
     }
 
     @Test
+    void aNegativeProbeIntervalNamesTheKey() {
+        assertThatThrownBy(() -> start("--passerelle.channel-probe-interval=-PT1M"))
+                .hasStackTraceContaining("passerelle.channel-probe-interval").hasStackTraceContaining("PT-1M");
+    }
+
+    @Test
     void ourOwnIdIsNotAPartner() {
         assertThatThrownBy(() -> start("--passerelle.partners.fr.directory=certs-sample/fr",
                 "--passerelle.broker.passwords.fr=sample-fr"))

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import fr.passerelle.gateway.config.InvalidConfigurationException;
 import fr.passerelle.gateway.config.OurTls;
 import fr.passerelle.gateway.config.PasserelleProperties;
+import fr.passerelle.gateway.config.RepeatingTask;
 import fr.passerelle.gateway.persistence.DatabaseAvailability;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.StageTimings;
@@ -66,6 +68,21 @@ class ChannelConfiguration {
             MessageStore store, Clock clock, StageTimings timings, DatabaseAvailability database) {
         return new DispatchRoutes(parties, channels.byPartner(), health, audit, store, clock).withTimings(timings)
                 .withAvailability(database);
+    }
+
+    /** Probes idle channels every {@code passerelle.channel-probe-interval}; none when it is zero. */
+    @Bean
+    RepeatingTask channelProbes(PasserelleProperties properties, PartnerChannels channels, ChannelHealth health,
+            Clock clock) {
+        Duration interval = properties.channelProbeInterval();
+        if (interval.isNegative()) {
+            throw new InvalidConfigurationException("passerelle.channel-probe-interval", "is " + interval
+                    + "; it must be zero (no probes) or longer");
+        }
+        Map<String, PartnerChannel> byPartner = new LinkedHashMap<>();
+        channels.byPartner().forEach((id, how) -> byPartner.put(id, how.channel()));
+        return new RepeatingTask("channel-probes", interval,
+                new ChannelProbes(byPartner, health, clock, interval));
     }
 
     @Bean("partnerChannelsHealthIndicator")

@@ -42,6 +42,9 @@ final class ChannelHealthIndicator implements HealthIndicator {
             if (state.lastFailure() != null) {
                 details.put("lastFailure", state.lastFailure().toString());
             }
+            if (state.lastProbe() != null) {
+                details.put("lastProbe", state.lastProbe().toString());
+            }
             partners.put(state.partner(), details);
             if (state.status() == ChannelHealth.Status.DOWN) {
                 overall = Status.DOWN;

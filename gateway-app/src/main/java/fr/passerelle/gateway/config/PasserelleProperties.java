@@ -35,6 +35,8 @@ import jakarta.validation.constraints.Pattern;
  * @param console the liaison officers' console
  * @param channelDownAfter failed attempts in a row after which a partner's channel shows DOWN in health (it shows
  *     DEGRADED from the first failure)
+ * @param channelProbeInterval how long a partner's channel must be idle (no message on its way, no attempt) before
+ *     the gateway probes it, and how often it looks; zero: no probes
  * @param shutdownTimeout on shutdown, how long the web server may take to answer the requests it holds, and then
  *     the exchanges in flight to finish, before what is left is cut (and delivered again at the next start)
  */
@@ -52,6 +54,7 @@ public record PasserelleProperties(
         @Valid @DefaultValue Routing routing,
         @Valid @DefaultValue Console console,
         @DefaultValue("3") @Min(1) int channelDownAfter,
+        @DefaultValue("PT1M") @NotNull Duration channelProbeInterval,
         @DefaultValue("PT30S") @NotNull Duration shutdownTimeout) {
 
     /** What a party id looks like: the same rule as the envelope schema. */

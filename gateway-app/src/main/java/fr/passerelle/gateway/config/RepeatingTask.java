@@ -24,7 +24,10 @@ public final class RepeatingTask implements SmartLifecycle {
     private final Runnable task;
     private ScheduledExecutorService executor;
 
-    /** @param name the thread's name, also in the log when a run fails */
+    /**
+     * @param name the thread's name, also in the log when a run fails
+     * @param interval between the end of a run and the start of the next, and before the first; zero: never runs
+     */
     public RepeatingTask(String name, Duration interval, Runnable task) {
         this.name = name;
         this.interval = interval;
@@ -33,6 +36,9 @@ public final class RepeatingTask implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        if (interval.isZero()) {
+            return;
+        }
         executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);

@@ -11,11 +11,8 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -48,6 +45,7 @@ import fr.passerelle.gateway.persistence.DatabaseAvailability;
 import fr.passerelle.gateway.persistence.Databases;
 import fr.passerelle.gateway.store.JdbcMessageStore;
 import fr.passerelle.gateway.store.StorageKey;
+import fr.passerelle.gateway.testing.MovingClock;
 import fr.passerelle.pki.Pem;
 import fr.passerelle.routes.RecordingAudit;
 import fr.passerelle.routes.TestPki;
@@ -75,31 +73,6 @@ class SlaWatchTest {
         Databases.dropCreatedSchemas();
     }
 
-    /** A clock the test moves. */
-    static final class MovingClock extends Clock {
-
-        private volatile Instant now = T0;
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     /** Spain's queue: the messageIds still in it; it may also fail to answer. */
     static final class FakeQueues implements PartnerQueues {
 
@@ -117,7 +90,7 @@ class SlaWatchTest {
         }
     }
 
-    private final MovingClock clock = new MovingClock();
+    private final MovingClock clock = new MovingClock(T0);
     private final FakeQueues queues = new FakeQueues();
     private final RecordingAudit audit = new RecordingAudit();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();

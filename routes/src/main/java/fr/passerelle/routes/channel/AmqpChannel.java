@@ -112,11 +112,7 @@ public final class AmqpChannel implements PartnerChannel {
 
     @Override
     public synchronized Delivery deliver(Outgoing message) {
-        try {
-            if (producer == null || broken) {
-                disconnect();
-                connect();
-            }
+        return connected(() -> {
             BytesMessage bytes = session.createBytesMessage();
             bytes.writeBytes(message.sealed());
             bytes.setStringProperty("PasserelleMessageId", message.messageId());
@@ -125,6 +121,35 @@ public final class AmqpChannel implements PartnerChannel {
             bytes.setStringProperty(ARTEMIS_DUPLICATE_ID, message.messageId());
             producer.send(bytes, DeliveryMode.PERSISTENT, message.priority(), Message.DEFAULT_TIME_TO_LIVE);
             return Delivery.withoutReceipt(where + ", " + message.sealed().length + " bytes");
+        });
+    }
+
+    /**
+     * Opens the connection when there is none (or it broke), then attaches a sender to the queue and detaches it: the
+     * broker answered over TLS, took our credentials and lets us send to that queue.
+     */
+    @Override
+    public synchronized String probe() {
+        return connected(() -> {
+            session.createProducer(session.createQueue(settings.queue())).close();
+            return where + " takes messages";
+        });
+    }
+
+    /** Something done with the broker; it may fail like any exchange with it. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws JMSException;
+    }
+
+    /** Does {@code work} on the open connection, opening one first if needed; any failure drops the connection. */
+    private <T> T connected(Work<T> work) {
+        try {
+            if (producer == null || broken) {
+                disconnect();
+                connect();
+            }
+            return work.run();
         } catch (JMSException e) {
             disconnect();
             throw new ChannelException(where + ": " + failure(e), e);

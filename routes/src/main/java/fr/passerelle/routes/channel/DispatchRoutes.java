@@ -99,6 +99,15 @@ public final class DispatchRoutes extends RouteBuilder {
     private void deliver(Exchange exchange) {
         availability.awaitAvailable(() -> Availability.stopping(exchange.getContext()));
         String partner = exchange.getProperty(Headers.TARGET_PARTNER, String.class);
+        health.deliveryStarted(partner);
+        try {
+            deliver(exchange, partner);
+        } finally {
+            health.deliveryEnded(partner);
+        }
+    }
+
+    private void deliver(Exchange exchange, String partner) {
         String messageId = exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class);
         exchange.setProperty(Headers.SERVICE, exchange.getIn().getHeader(Headers.SENDER, String.class));
         exchange.setProperty(Headers.BROKER_USER, exchange.getIn().getHeader(Headers.BROKER_SENDER_PROPERTY,

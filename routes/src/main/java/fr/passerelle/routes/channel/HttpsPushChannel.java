@@ -117,7 +117,7 @@ public final class HttpsPushChannel implements PartnerChannel {
             return new Delivery(describe() + " answered " + status, receipt);
         }
         String said = status + reasonOf(response);
-        if (status == 408 || status == 429 || status >= 500) {
+        if (retriable(status)) {
             throw new ChannelException(describe() + " answered " + said);
         }
         if (status >= 400) {
@@ -126,6 +126,28 @@ public final class HttpsPushChannel implements PartnerChannel {
             throw new GatewayException(ReasonCode.DELIVERY_FAILED, "partner answered " + said);
         }
         throw new ChannelException(describe() + " gave an unexpected answer " + said);
+    }
+
+    /**
+     * A {@code HEAD} request to the endpoint, over the same mutual TLS: any answer but a busy or failing server's
+     * (408, 429, 5xx) proves the server is reachable, is the partner's and took our certificate. An endpoint that
+     * takes only POST answers 405, which is fine.
+     */
+    @Override
+    public String probe() {
+        HttpRequest request = HttpRequest.newBuilder(settings.url())
+                .timeout(settings.timeout())
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build();
+        int status = send(request).statusCode();
+        if (retriable(status)) {
+            throw new ChannelException(describe() + " answered " + status + " to a probe");
+        }
+        return describe() + " answered " + status + " to a probe";
+    }
+
+    private static boolean retriable(int status) {
+        return status == 408 || status == 429 || status >= 500;
     }
 
     @Override

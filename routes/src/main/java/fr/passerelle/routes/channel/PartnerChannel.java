@@ -19,6 +19,16 @@ public interface PartnerChannel extends AutoCloseable {
      */
     Delivery deliver(Outgoing message);
 
+    /**
+     * Checks, without sending a message, that the channel could take one now: the partner's server answers, proves
+     * it is the partner's and accepts us. The gateway probes a channel that has been idle a while, so that a channel
+     * that broke in a quiet hour shows in health before a message needs it, and one that came back shows UP again.
+     *
+     * @return what was checked, for the log (never a secret)
+     * @throws ChannelException when the channel could not take a message now, saying why
+     */
+    String probe();
+
     /** What this channel is, for logs, health and the audit trail, never with a secret: e.g. {@code sftp sftp.example:22/in}. */
     String describe();
 

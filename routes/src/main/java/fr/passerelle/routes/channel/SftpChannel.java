@@ -150,6 +150,27 @@ public final class SftpChannel implements PartnerChannel {
         }
     }
 
+    /** Logs in as a delivery does, then checks that the directory the files go to is there and is a directory. */
+    @Override
+    public String probe() {
+        String directory = settings.directory();
+        try (ClientSession session = connect(); SftpClient sftp = openSftp(session)) {
+            SftpClient.Attributes attributes;
+            try {
+                attributes = sftp.stat(directory);
+            } catch (IOException e) {
+                throw new ChannelException("cannot find the directory " + where(directory) + ": " + e.getMessage(),
+                        e);
+            }
+            if (!attributes.isDirectory()) {
+                throw new ChannelException(where(directory) + " is not a directory");
+            }
+            return describe() + " is a directory we can log in to";
+        } catch (IOException e) {
+            throw new ChannelException("cannot close the sftp session with " + address() + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public String describe() {
         return "sftp " + settings.username() + "@" + address() + "/" + settings.directory();

@@ -153,6 +153,34 @@ class AmqpChannelTest {
         assertThat(countWhenAtLeast(1)).isEqualTo(1);
     }
 
+    /** A probe attaches to the queue and sends nothing; it fails while the broker is down, and works again after. */
+    @Test
+    void aProbeSendsNothingAndFollowsTheBroker() throws Exception {
+        broker = new PartnerBroker(work, "spain", QUEUE);
+        channel = channel(PartnerBroker.PASSWORD);
+
+        assertThat(channel.probe()).isEqualTo("amqp 127.0.0.1:" + broker.port() + " queue " + QUEUE
+                + " takes messages");
+        broker.stop();
+        assertThatThrownBy(() -> channel.probe()).isInstanceOf(ChannelException.class)
+                .hasMessageStartingWith("amqp 127.0.0.1:" + broker.port() + " queue " + QUEUE + ": ");
+        broker.start();
+        assertThat(channel.probe()).endsWith(" takes messages");
+        assertThat(broker.messageCount()).isZero();
+    }
+
+    /** A probe with the wrong password fails as a delivery would, without the password in its report. */
+    @Test
+    void aProbeReportsARefusedPassword() throws Exception {
+        broker = new PartnerBroker(work, "spain", QUEUE);
+        channel = channel("not-the-password");
+
+        assertThatThrownBy(() -> channel.probe())
+                .isInstanceOf(ChannelException.class)
+                .hasMessageContaining("authentication refused")
+                .hasMessageNotContaining("not-the-password");
+    }
+
     @Test
     void describesTheBrokerAndQueueWithoutSecrets() {
         AmqpChannel.Settings settings = settings(URI.create("amqps://broker.example"), PartnerBroker.PASSWORD);

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -112,12 +113,17 @@ class DispatchRoutesTest extends CamelTestSupport {
         assertThat(health.states().get("spain").status()).isEqualTo(ChannelHealth.Status.UP);
     }
 
-    /** Fails twice, then takes it: delivered once, each failed attempt audited, the channel UP again. */
+    /**
+     * Fails twice, then takes it: delivered once, each failed attempt audited, the channel UP again. No probe may
+     * check the channel while the message is retried; it may once the message is delivered.
+     */
     @Test
     void triesAgainUntilTheChannelTakesTheMessage() throws Exception {
         start();
         AtomicInteger calls = new AtomicInteger();
+        List<Boolean> idleDuringAttempts = new CopyOnWriteArrayList<>();
         spain.script(m -> {
+            idleDuringAttempts.add(health.idleSince("spain", Instant.now().plusSeconds(60)));
             if (calls.incrementAndGet() <= 2) {
                 throw new ChannelException("connection refused");
             }
@@ -128,6 +134,8 @@ class DispatchRoutesTest extends CamelTestSupport {
         assertThat(queue("spain", "m-2", new byte[] {1}).getException()).isNull();
 
         assertThat(calls).hasValue(3);
+        assertThat(idleDuringAttempts).containsExactly(false, false, false);
+        assertThat(health.idleSince("spain", Instant.now().plusSeconds(60))).isTrue();
         assertThat(audit.events().stream().filter(AuditEvent.DELIVERY_ATTEMPT_FAILED::equals)).hasSize(2);
         assertThat(audit.events()).containsOnlyOnce(AuditEvent.OUTBOUND_DELIVERED);
         assertThat(health.states().get("spain").status()).isEqualTo(ChannelHealth.Status.UP);
@@ -325,6 +333,11 @@ class DispatchRoutesTest extends CamelTestSupport {
         @Override
         public String describe() {
             return "scripted " + name;
+        }
+
+        @Override
+        public String probe() {
+            throw new UnsupportedOperationException("no probe in this test");
         }
     }
 }

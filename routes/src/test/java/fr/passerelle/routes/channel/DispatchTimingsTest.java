@@ -54,6 +54,11 @@ class DispatchTimingsTest extends CamelTestSupport {
         public String describe() {
             return "slow test channel";
         }
+
+        @Override
+        public String probe() {
+            throw new UnsupportedOperationException("no probe in this test");
+        }
     };
 
     @Override

@@ -89,13 +89,7 @@ class HttpsPushChannelTest {
 
     @Test
     void retriesLaterWhenTheServerIsDown() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            port = socket.getLocalPort();
-        }
-        URI url = URI.create("https://127.0.0.1:" + port + TestPartnerServer.PATH);
-
-        assertThatThrownBy(() -> channel(url).deliver(message("cms")))
+        assertThatThrownBy(() -> channel(nowhere()).deliver(message("cms")))
                 .isInstanceOf(ChannelException.class).hasMessageContaining("cannot be reached");
     }
 
@@ -146,6 +140,44 @@ class HttpsPushChannelTest {
                 .isInstanceOf(ChannelException.class)
                 .hasMessageContaining("server certificate").hasMessageContaining("not trusted");
         assertThat(server.received()).isEmpty();
+    }
+
+    /** A probe is a HEAD request over the same mutual TLS: an endpoint that takes only POST (405) is reachable. */
+    @Test
+    void aProbeAsksWithoutSendingAMessage() throws Exception {
+        TestPartnerServer server = spain(receiptFrom(spainReceipts));
+
+        assertThat(channel(server.url()).probe()).isEqualTo("https-push " + server.url() + " answered 405 to a probe");
+        assertThat(server.probes()).isEqualTo(1);
+        assertThat(server.received()).isEmpty();
+    }
+
+    /** A busy or failing server fails a probe as it fails a delivery; any other answer is the partner's server's. */
+    @ParameterizedTest
+    @CsvSource({"503, false", "500, false", "429, false", "408, false", "404, true", "200, true"})
+    void aProbeFailsOnABusyOrFailingServer(int status, boolean reachable) throws Exception {
+        TestPartnerServer server = spain(receiptFrom(spainReceipts));
+        server.answerProbesWith(status);
+
+        if (reachable) {
+            assertThat(channel(server.url()).probe()).endsWith("answered " + status + " to a probe");
+        } else {
+            assertThatThrownBy(() -> channel(server.url()).probe()).isInstanceOf(ChannelException.class)
+                    .hasMessage("https-push " + server.url() + " answered " + status + " to a probe");
+        }
+    }
+
+    /** A probe checks the server's certificate as a delivery does, and a server that is down fails it. */
+    @Test
+    void aProbeFailsOnAnotherCasServerOrNone() throws Exception {
+        TestPartnerServer impostor = track(TestPartnerServer.presenting(TestPki.credential("morocco", "tls"),
+                "morocco", receiptFrom(spainReceipts)));
+        assertThatThrownBy(() -> channel(impostor.url()).probe()).isInstanceOf(ChannelException.class)
+                .hasMessageContaining("server certificate").hasMessageContaining("not trusted");
+        assertThat(impostor.probes()).isZero();
+
+        assertThatThrownBy(() -> channel(nowhere()).probe()).isInstanceOf(ChannelException.class)
+                .hasMessageContaining("cannot be reached");
     }
 
     /** Spain refuses the message itself, as our own partner endpoint would: retrying would not help. */
@@ -279,6 +311,13 @@ class HttpsPushChannelTest {
         return new HttpsPushChannel("spain", spain, new HttpsPushChannel.Settings(url, timeout),
                 ChannelTls.clientContext(TestPki.credential("fr", "tls"), List.of(frCa), spain.trust()),
                 new ReceiptCheck(cms, "fr"));
+    }
+
+    /** The endpoint URL of a port nobody listens on (it was free a moment ago). */
+    private static URI nowhere() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return URI.create("https://127.0.0.1:" + socket.getLocalPort() + TestPartnerServer.PATH);
+        }
     }
 
     private static Outgoing message(String profile) {

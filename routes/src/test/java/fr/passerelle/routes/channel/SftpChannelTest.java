@@ -184,6 +184,41 @@ class SftpChannelTest {
         assertThat(work.resolve("root")).isDirectoryNotContaining("glob:**/missing");
     }
 
+    /** A probe logs in and finds the directory, writing nothing. */
+    @Test
+    void aProbeFindsTheDirectoryAndWritesNothing() {
+        TestSftpServer server = server(OUR_PUBLIC_KEY, hostKey);
+        SftpChannel channel = channel(settings(server, OUR_KEY, pinnedHostKey));
+
+        assertThat(channel.probe()).isEqualTo(channel.describe() + " is a directory we can log in to");
+        assertThat(server.writes()).isEmpty();
+        assertThat(inbox).isEmptyDirectory();
+    }
+
+    /** A probe fails as a delivery would: no directory, a file in its place, another host key, the server down. */
+    @Test
+    void aProbeFailsWhereADeliveryWould() throws Exception {
+        TestSftpServer server = server(OUR_PUBLIC_KEY, hostKey);
+        Files.writeString(work.resolve("root/file"), "not a directory");
+
+        assertThatThrownBy(() -> channel(new Settings("127.0.0.1", server.port(), TestSftpServer.USER, OUR_KEY,
+                pinnedHostKey, "missing", Duration.ofSeconds(5))).probe())
+                .isInstanceOf(ChannelException.class)
+                .hasMessageStartingWith("cannot find the directory sftp 127.0.0.1:" + server.port() + "/missing");
+        assertThatThrownBy(() -> channel(new Settings("127.0.0.1", server.port(), TestSftpServer.USER, OUR_KEY,
+                pinnedHostKey, "file", Duration.ofSeconds(5))).probe())
+                .isInstanceOf(ChannelException.class)
+                .hasMessage("sftp 127.0.0.1:" + server.port() + "/file is not a directory");
+        Path otherKey = hostKeyFile("other.pub", ecKeyPair().getPublic());
+        assertThatThrownBy(() -> channel(settings(server, OUR_KEY, otherKey)).probe())
+                .isInstanceOf(ChannelException.class)
+                .hasMessageStartingWith("host key of 127.0.0.1:" + server.port() + " does not match the pinned key");
+        SftpChannel channel = channel(settings(server, OUR_KEY, pinnedHostKey));
+        server.stop();
+        assertThatThrownBy(channel::probe).isInstanceOf(ChannelException.class)
+                .hasMessageStartingWith("cannot connect to 127.0.0.1:" + server.port());
+    }
+
     /** A messageId that is not a plain name could write outside the directory: refused, nothing sent. */
     @Test
     void refusesAMessageIdThatIsNotAPlainName() {

@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -85,6 +86,8 @@ final class TestPartnerServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final AtomicInteger probes = new AtomicInteger();
+    private volatile int probeStatus = 405;
     private final X509Certificate expectedClient;
     private final Responder responder;
 
@@ -155,11 +158,26 @@ final class TestPartnerServer implements AutoCloseable {
         executor.shutdownNow();
     }
 
+    /** Probes ({@code HEAD} requests) answered so far. */
+    int probes() {
+        return probes.get();
+    }
+
+    /** What a probe is answered from now on; 405, as an endpoint that takes only POST, until then. */
+    void answerProbesWith(int status) {
+        probeStatus = status;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try {
             byte[] body = exchange.getRequestBody().readAllBytes();
             X509Certificate client = (X509Certificate) ((HttpsExchange) exchange).getSSLSession()
                     .getPeerCertificates()[0];
+            if ("HEAD".equals(exchange.getRequestMethod())) {
+                probes.incrementAndGet();
+                exchange.sendResponseHeaders(client.equals(expectedClient) ? probeStatus : 403, -1);
+                return;
+            }
             Received got = new Received(body, exchange.getRequestHeaders().getFirst("Content-Type"),
                     exchange.getRequestHeaders().getFirst("PasserelleMessageId"), client);
             received.add(got);
