@@ -1,8 +1,6 @@
 package fr.passerelle.gateway.bench;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 
 import fr.passerelle.gateway.broker.BrokerSettings;
@@ -34,7 +32,7 @@ final class PlainBroker implements AutoCloseable {
     static PlainBroker start(PasserelleProperties properties, Path data, int port, int forwarders, String from,
             String to) throws Exception {
         PasserelleProperties.Broker configured = properties.broker();
-        String secret = randomSecret();
+        String secret = BrokerAccounts.gatewayPassword();
         EmbeddedBroker broker = new EmbeddedBroker(new BrokerSettings(configured.host(), port, data,
                 properties.services(), List.copyOf(properties.partners().keySet()),
                 BrokerAccounts.passwords(properties), BrokerSettings.GATEWAY_USER, secret,
@@ -60,11 +58,5 @@ final class PlainBroker implements AutoCloseable {
         } finally {
             broker.stop();
         }
-    }
-
-    private static String randomSecret() {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

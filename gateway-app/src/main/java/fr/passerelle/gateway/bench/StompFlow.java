@@ -55,8 +55,9 @@ final class StompFlow {
         }
     }
 
-    /** Send-to-arrival times of a paced run, in milliseconds. */
     /**
+     * Send-to-arrival times of a paced run, in milliseconds.
+     *
      * @param slowestSpan how far apart, in milliseconds, the sends of the slowest 1 % of the messages were: short
      *     against {@code runMillis} when one stall held them all up, long when they were spread over the run
      * @param runMillis from the first send to the last

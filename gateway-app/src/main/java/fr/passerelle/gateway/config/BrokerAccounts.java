@@ -1,6 +1,8 @@
 package fr.passerelle.gateway.config;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +52,16 @@ public final class BrokerAccounts {
             passwords.put(account, password);
         }
         return passwords;
+    }
+
+    /**
+     * A password for the gateway's own account on an embedded broker, drawn at each start and never written
+     * anywhere: 32 random bytes, URL-safe Base64.
+     */
+    public static String gatewayPassword() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static boolean pulls(PasserelleProperties.Partner partner) {

@@ -1,10 +1,8 @@
 package fr.passerelle.gateway.config;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -64,7 +62,7 @@ class MessagingConfiguration {
     @ConditionalOnExpression("'${passerelle.broker.mode:embedded}' != 'external'")
     static class Embedded {
 
-        private final String gatewayPassword = randomSecret();
+        private final String gatewayPassword = BrokerAccounts.gatewayPassword();
 
         @Bean(destroyMethod = "stop")
         EmbeddedBroker embeddedBroker(PasserelleProperties properties) throws Exception {
@@ -173,11 +171,5 @@ class MessagingConfiguration {
             InboundRouting routing) {
         Receipts receipts = new Receipts(cms, parties.identity().signing(), parties.identity().id());
         return new InboundRoutes(parties, reader, profiles, receipts, inboundReplays, audit, store, clock, routing);
-    }
-
-    private static String randomSecret() {
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }
