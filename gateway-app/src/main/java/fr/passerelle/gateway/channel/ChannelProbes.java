@@ -35,14 +35,17 @@ final class ChannelProbes implements Runnable {
         this.idle = idle;
     }
 
-    /** One round: every channel idle for the interval is probed, one after another. */
+    /** One round: every channel idle for the interval is probed, one after another, until the gateway stops. */
     @Override
     public void run() {
-        channels.forEach((partner, channel) -> {
-            if (health.idleSince(partner, clock.instant().minus(idle))) {
-                probe(partner, channel);
+        for (Map.Entry<String, PartnerChannel> channel : channels.entrySet()) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
             }
-        });
+            if (health.idleSince(channel.getKey(), clock.instant().minus(idle))) {
+                probe(channel.getKey(), channel.getValue());
+            }
+        }
     }
 
     private void probe(String partner, PartnerChannel channel) {
@@ -56,6 +59,10 @@ final class ChannelProbes implements Runnable {
         } catch (RuntimeException e) {
             // Whatever else a channel throws, the channel could not be shown to work: the same as a failed probe.
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            // The gateway is stopping: a probe cut short says nothing of the channel.
+            return;
         }
         ChannelHealth.State after = health.probed(partner, error);
         if (before == null || after == null || before.status() == after.status()) {

@@ -125,6 +125,25 @@ class ChannelProbesTest {
         assertThat(health.states().get("spain").lastError()).isEqualTo("probe: IllegalStateException: client closed");
     }
 
+    /** The gateway stops during a probe (its thread is interrupted): the probe cut short changes nothing. */
+    @Test
+    void aProbeCutShortByTheGatewayStoppingChangesNothing() {
+        spain.answer = () -> {
+            Thread.currentThread().interrupt();
+            throw new ChannelException("interrupted while delivering to the channel");
+        };
+        try {
+            probes.run();
+
+            ChannelHealth.State state = health.states().get("spain");
+            assertThat(state.status()).isEqualTo(Status.UP);
+            assertThat(state.lastProbe()).isNull();
+            assertThat(state.lastError()).isNull();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
     /** A channel whose probe answers as the test says; it is never asked to deliver. */
     private static final class ProbedChannel implements PartnerChannel {
 
