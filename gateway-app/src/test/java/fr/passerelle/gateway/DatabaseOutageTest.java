@@ -105,6 +105,11 @@ class DatabaseOutageTest {
             assertThat(refused.body()).as(which).contains("\"reasonCode\":\"GATEWAY_UNAVAILABLE\"");
             assertThat(availability.down()).as(which).isTrue();
         }
+        HttpResponse<String> probed = TlsClients.as("spain").send(HttpRequest.newBuilder(partnerUrl())
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(probed.statusCode()).as("Spain's probe").isEqualTo(503);
+        assertThat(probed.headers().firstValue("PasserelleReasonCode")).hasValue("GATEWAY_UNAVAILABLE");
+        assertThat(probed.headers().firstValue("Retry-After")).hasValue("10");
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < REPORTS; i++) {
             byte[] envelope = TestPki.sampleWithNewId("intel-report-to-spain.xml");
@@ -171,9 +176,12 @@ class DatabaseOutageTest {
     }
 
     private HttpResponse<String> post(byte[] sealed) throws Exception {
-        return TlsClients.as("spain").send(HttpRequest.newBuilder(
-                URI.create("https://127.0.0.1:" + partnerPort + "/partner/v1/messages"))
+        return TlsClients.as("spain").send(HttpRequest.newBuilder(partnerUrl())
                 .header("Content-Type", "application/pkcs7-mime")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(sealed)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI partnerUrl() {
+        return URI.create("https://127.0.0.1:" + partnerPort + "/partner/v1/messages");
     }
 }

@@ -307,6 +307,22 @@ class GatewayEndToEndTest {
         assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("CERT_UNKNOWN_CA");
     }
 
+    /** A partner's probe, HEAD on the same path: 204, nothing kept, nothing audited. */
+    @Test
+    void aPartnersProbeIsAnsweredWithNoContent() throws Exception {
+        int records = jdbc.queryForObject("select count(*) from audit_record", Integer.class);
+
+        for (String partner : List.of("spain", "morocco")) {
+            HttpResponse<byte[]> response = TlsClients.as(partner).send(HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + partnerPort + "/partner/v1/messages"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+
+            assertThat(response.statusCode()).as(partner).isEqualTo(204);
+        }
+        assertThat(jdbc.queryForObject("select count(*) from audit_record", Integer.class)).isEqualTo(records);
+    }
+
     /** A client without a certificate does not get past the TLS handshake. */
     @Test
     void clientWithoutCertificateIsRefused() {

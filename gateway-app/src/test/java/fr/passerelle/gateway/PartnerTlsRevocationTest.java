@@ -61,6 +61,11 @@ class PartnerTlsRevocationTest {
 
         assertThat(after.statusCode()).isEqualTo(403);
         assertThat(after.body()).contains("CERT_REVOKED");
+        HttpResponse<String> probed = TlsClients.as(tls).send(HttpRequest.newBuilder(
+                URI.create("https://127.0.0.1:" + partnerPort + "/partner/v1/messages"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(probed.statusCode()).as("a probe with the revoked certificate").isEqualTo(403);
+        assertThat(probed.headers().firstValue("PasserelleReasonCode")).hasValue("CERT_REVOKED");
     }
 
     private HttpResponse<String> post(Credential tls) throws Exception {

@@ -39,6 +39,8 @@ public class ConsoleSecurity {
         return http.securityMatcher(request -> !console.isConsole(request))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.POST, "/partner/v1/messages").permitAll()
+                        // A partner's probe: answered without reading or keeping anything.
+                        .requestMatchers(HttpMethod.HEAD, "/partner/v1/messages").permitAll()
                         .requestMatchers("/error").permitAll()
                         .anyRequest().denyAll())
                 // A machine-to-machine endpoint authenticated by the TLS client certificate: no cookie, no form.

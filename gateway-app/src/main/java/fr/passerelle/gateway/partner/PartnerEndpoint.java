@@ -16,6 +16,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
 import fr.passerelle.gateway.config.PasserelleProperties;
@@ -32,7 +33,8 @@ import jakarta.servlet.http.HttpServletRequest;
  * {@code POST /partner/v1/messages}: a partner posts a sealed message over mutual TLS and gets 202 with our
  * signed receipt (DER CMS SignedData), or a 4xx with a JSON body carrying the reason code. While the database
  * cannot be reached, the gateway can neither check for a repeat nor keep the evidence: the post is answered 503
- * {@code GATEWAY_UNAVAILABLE} with a {@code Retry-After}, nothing kept, and the partner sends it again.
+ * {@code GATEWAY_UNAVAILABLE} with a {@code Retry-After}, nothing kept, and the partner sends it again. A
+ * {@code HEAD} request to the same path is a partner's probe.
  */
 @RestController
 @RequestMapping("/partner/v1")
@@ -95,6 +97,29 @@ class PartnerEndpoint {
         return ResponseEntity.status(HttpStatus.ACCEPTED).contentType(PKCS7)
                 .header(Headers.MESSAGE_ID, exchange.getMessage().getHeader(Headers.MESSAGE_ID, String.class))
                 .body(exchange.getMessage().getBody(byte[].class));
+    }
+
+    /**
+     * {@code HEAD /partner/v1/messages}: a partner checks, without sending anything, that we would take a message
+     * now (a partner gateway's channel probe). 204 when its certificate names a partner and the database is not
+     * known to be away; else the status a post would get, with the reason code in the {@code PasserelleReasonCode}
+     * header (and {@code Retry-After} for 503). Nothing is audited or logged: no message was sent, and a probe
+     * comes every minute or so.
+     */
+    @RequestMapping(path = "/messages", method = RequestMethod.HEAD)
+    ResponseEntity<Void> probe(HttpServletRequest request) {
+        try {
+            identifier.identify((X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate"));
+        } catch (GatewayException refused) {
+            return ResponseEntity.status(refused.reason().httpStatus())
+                    .header(Headers.REASON_CODE, refused.reason().name()).build();
+        }
+        if (database.down()) {
+            return ResponseEntity.status(ReasonCode.GATEWAY_UNAVAILABLE.httpStatus())
+                    .header(Headers.REASON_CODE, ReasonCode.GATEWAY_UNAVAILABLE.name())
+                    .header(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS)).build();
+        }
+        return ResponseEntity.noContent().build();
     }
 
     /** Refused before the inbound route saw it: nothing to quarantine, but the audit trail still says so. */

@@ -129,9 +129,11 @@ public final class HttpsPushChannel implements PartnerChannel {
     }
 
     /**
-     * A {@code HEAD} request to the endpoint, over the same mutual TLS: any answer but a busy or failing server's
-     * (408, 429, 5xx) proves the server is reachable, is the partner's and took our certificate. An endpoint that
-     * takes only POST answers 405, which is fine.
+     * A {@code HEAD} request to the endpoint, over the same mutual TLS. A busy or failing server's answer (408, 429,
+     * 5xx) fails the probe, and so does a refusal that carries a reason code ({@code PasserelleReasonCode}, as a
+     * Passerelle gateway sends when it does not take our certificate, say {@code CERT_REVOKED}): messages would be
+     * refused the same way. Any other answer proves the server is reachable, is the partner's and took our
+     * certificate: a Passerelle gateway answers 204, an endpoint that takes only POST may answer 405.
      */
     @Override
     public String probe() {
@@ -139,9 +141,11 @@ public final class HttpsPushChannel implements PartnerChannel {
                 .timeout(settings.timeout())
                 .method("HEAD", HttpRequest.BodyPublishers.noBody())
                 .build();
-        int status = send(request).statusCode();
-        if (retriable(status)) {
-            throw new ChannelException(describe() + " answered " + status + " to a probe");
+        HttpResponse<Answer> response = send(request);
+        int status = response.statusCode();
+        String code = response.headers().firstValue(Headers.REASON_CODE).map(c -> " " + printable(c, 64)).orElse("");
+        if (retriable(status) || (status >= 400 && !code.isEmpty())) {
+            throw new ChannelException(describe() + " answered " + status + code + " to a probe");
         }
         return describe() + " answered " + status + " to a probe";
     }

@@ -167,6 +167,16 @@ class HttpsPushChannelTest {
         }
     }
 
+    /** A gateway that refuses our certificate says why: the probe fails, as every message would be refused. */
+    @Test
+    void aProbeFailsWhenTheGatewayRefusesUs() throws Exception {
+        TestPartnerServer server = spain(receiptFrom(spainReceipts));
+        server.answerProbesWith(403, "CERT_REVOKED");
+
+        assertThatThrownBy(() -> channel(server.url()).probe()).isInstanceOf(ChannelException.class)
+                .hasMessage("https-push " + server.url() + " answered 403 CERT_REVOKED to a probe");
+    }
+
     /** A probe checks the server's certificate as a delivery does, and a server that is down fails it. */
     @Test
     void aProbeFailsOnAnotherCasServerOrNone() throws Exception {

@@ -49,6 +49,7 @@ import com.sun.net.httpserver.HttpsServer;
 
 import fr.passerelle.pki.BouncyCastle;
 import fr.passerelle.pki.Pem;
+import fr.passerelle.routes.Headers;
 import fr.passerelle.routes.TestPki;
 import fr.passerelle.routes.seal.Credential;
 
@@ -88,6 +89,7 @@ final class TestPartnerServer implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final AtomicInteger probes = new AtomicInteger();
     private volatile int probeStatus = 405;
+    private volatile String probeReasonCode;
     private final X509Certificate expectedClient;
     private final Responder responder;
 
@@ -165,7 +167,13 @@ final class TestPartnerServer implements AutoCloseable {
 
     /** What a probe is answered from now on; 405, as an endpoint that takes only POST, until then. */
     void answerProbesWith(int status) {
+        answerProbesWith(status, null);
+    }
+
+    /** The same, with a {@code PasserelleReasonCode} header when {@code reasonCode} is not null. */
+    void answerProbesWith(int status, String reasonCode) {
         probeStatus = status;
+        probeReasonCode = reasonCode;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -175,6 +183,10 @@ final class TestPartnerServer implements AutoCloseable {
                     .getPeerCertificates()[0];
             if ("HEAD".equals(exchange.getRequestMethod())) {
                 probes.incrementAndGet();
+                String reasonCode = client.equals(expectedClient) ? probeReasonCode : "CLIENT_NOT_PARTNER";
+                if (reasonCode != null) {
+                    exchange.getResponseHeaders().add(Headers.REASON_CODE, reasonCode);
+                }
                 exchange.sendResponseHeaders(client.equals(expectedClient) ? probeStatus : 403, -1);
                 return;
             }
