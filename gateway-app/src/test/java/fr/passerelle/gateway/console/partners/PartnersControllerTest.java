@@ -65,7 +65,7 @@ class PartnersControllerTest {
             health.register("morocco", "amqps://127.0.0.1:5671 queue passerelle.from-fr");
             health.failed("morocco", "connection refused");
             health.failed("morocco", "connection refused");
-            health.failed("morocco", "connection refused");
+            health.probed("morocco", "connection refused");
             return health;
         }
 
@@ -155,14 +155,18 @@ class PartnersControllerTest {
                 .contains("<span class=\"badge warn\">expires within 30 days</span>");
     }
 
-    /** Shows a pushed-to partner's channel state: DOWN after three failures, the last error, no success yet. */
+    /**
+     * Shows a pushed-to partner's channel state: DOWN after two failed deliveries and a failed probe, the last error,
+     * no success yet, the probe's time.
+     */
     @Test
     void aPushedToPartnerShowsItsChannelState() throws Exception {
         String page = section(page(ConsoleWebTests.supervisor()), "morocco");
 
         assertThat(page).contains("<strong>amqp</strong>").contains("amqps://127.0.0.1:5671 queue passerelle.from-fr")
                 .contains("<span class=\"badge bad\">DOWN</span>").contains("<span>3</span> failed")
-                .contains("connection refused").contains("none since the gateway started")
+                .contains("probe: connection refused").contains("none since the gateway started")
+                .containsPattern("<dt>Last probe</dt>\\s*<dd><time datetime=\"2025-06-02T09:30:00Z\"")
                 .contains("<dt>Last delivery</dt>\n      <dd>none</dd>")
                 .contains("2025-06-02 07:30:00 UTC")
                 .contains("<span class=\"prominent\">777</span>")
