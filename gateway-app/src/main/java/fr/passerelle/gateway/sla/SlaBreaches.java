@@ -57,7 +57,9 @@ public class SlaBreaches {
 
     /**
      * Outbound copies of IMMEDIATE messages stored before {@code immediateBefore} and URGENT ones stored before
-     * {@code urgentBefore} that no partner acknowledged and no alarm was raised for, oldest first.
+     * {@code urgentBefore} that were queued for their partner, that no partner acknowledged and no alarm was raised
+     * for, oldest first. A copy stored but never queued (its message was quarantined when sealing for another of
+     * its recipients failed) waits for no partner: it is neither overdue nor, being in no queue, taken.
      */
     public List<Waiting> overdue(Instant immediateBefore, Instant urgentBefore) {
         return jdbc.query("select message_id, partner, priority, stored_at from message_store m"
@@ -65,6 +67,8 @@ public class SlaBreaches {
                 + " and ((m.priority = 'IMMEDIATE' and m.stored_at < ?) or (m.priority = 'URGENT' and m.stored_at < ?))"
                 + " and not exists (select 1 from sla_breach b where b.message_id = m.message_id"
                 + " and b.partner = m.partner)"
+                + " and exists (select 1 from audit_record a where a.message_id = m.message_id"
+                + " and a.partner = m.partner and a.event = 'OUTBOUND_QUEUED')"
                 + " order by m.stored_at fetch first " + BATCH + " rows only",
                 (row, n) -> new Waiting(row.getString("message_id"), row.getString("partner"),
                         row.getString("priority"), instant(row, "stored_at")),

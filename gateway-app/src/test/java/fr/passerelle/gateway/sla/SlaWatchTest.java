@@ -113,7 +113,17 @@ class SlaWatchTest {
                 clock);
     }
 
-    private static void sent(JdbcMessageStore store, String messageId, String partner, String priority) {
+    /** A copy sealed and queued for the partner, as the outbound flow leaves it: stored, OUTBOUND_QUEUED audited. */
+    private void sent(DataSource dataSource, JdbcMessageStore store, String messageId, String partner,
+            String priority) {
+        sealedOnly(store, messageId, partner, priority);
+        new JdbcTemplate(dataSource).update("insert into audit_record (recorded_at, message_id, event, actor, partner)"
+                + " values (?, ?, ?, 'gateway', ?)", Timestamp.from(clock.instant()), messageId,
+                AuditEvent.OUTBOUND_QUEUED.name(), partner);
+    }
+
+    /** A copy stored but never queued: its message was refused for another recipient and quarantined. */
+    private static void sealedOnly(JdbcMessageStore store, String messageId, String partner, String priority) {
         store.store(Direction.OUTBOUND, messageId, partner, new MessageStore.Summary("ALERT", priority,
                 "RESTRICTED", null, "ofast"), new byte[] {1}, "<Envelope/>".getBytes(StandardCharsets.UTF_8), null,
                 "arrival-" + messageId);
@@ -140,7 +150,7 @@ class SlaWatchTest {
     @EnumSource(Databases.class)
     void anImmediateMessageRaisesAnAlarmOnceDue(Databases database, CapturedOutput output) throws Exception {
         DataSource dataSource = database.fresh();
-        sent(store(dataSource), "m-immediate", "morocco", "IMMEDIATE");
+        sent(dataSource, store(dataSource), "m-immediate", "morocco", "IMMEDIATE");
         SlaWatch watch = watch(dataSource, null);
 
         clock.advance(Duration.ofMinutes(5).minusSeconds(1));
@@ -168,14 +178,36 @@ class SlaWatchTest {
         assertThat(breaches("morocco", "IMMEDIATE")).isEqualTo(1);
     }
 
+    /**
+     * A copy that was stored but never queued (its message was quarantined when sealing for another recipient
+     * failed) waits for no partner: past its deadline, no alarm, and it is not taken for delivered though no queue
+     * holds it.
+     */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void aCopyNeverQueuedIsNotWatched(Databases database) throws Exception {
+        DataSource dataSource = database.fresh();
+        JdbcMessageStore store = store(dataSource);
+        sealedOnly(store, "m-quarantined", "spain", "IMMEDIATE");
+        sealedOnly(store, "m-quarantined-too", "morocco", "IMMEDIATE");
+        SlaWatch watch = watch(dataSource, null);
+
+        clock.advance(Duration.ofMinutes(6));
+        watch.check();
+
+        assertThat(audit.entries()).isEmpty();
+        assertThat(rows(dataSource)).isZero();
+        assertThat(store.copy(Direction.OUTBOUND, "m-quarantined", "spain").orElseThrow().deliveredAt()).isNull();
+    }
+
     /** An URGENT message has 30 minutes, a ROUTINE one no SLA at all. */
     @ParameterizedTest
     @EnumSource(Databases.class)
     void urgentWaitsLongerAndRoutineNeverRaises(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
         JdbcMessageStore store = store(dataSource);
-        sent(store, "m-urgent", "morocco", "URGENT");
-        sent(store, "m-routine", "morocco", "ROUTINE");
+        sent(dataSource, store, "m-urgent", "morocco", "URGENT");
+        sent(dataSource, store, "m-routine", "morocco", "ROUTINE");
         SlaWatch watch = watch(dataSource, null);
 
         clock.advance(Duration.ofMinutes(29));
@@ -199,7 +231,7 @@ class SlaWatchTest {
     @EnumSource(Databases.class)
     void twoInstancesRaiseEachBreachOnce(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
-        sent(store(dataSource), "m-shared", "morocco", "IMMEDIATE");
+        sent(dataSource, store(dataSource), "m-shared", "morocco", "IMMEDIATE");
         SimpleMeterRegistry otherRegistry = new SimpleMeterRegistry();
         SlaProperties settings = settings(null);
         SlaWatch first = watch(dataSource, null);
@@ -229,7 +261,7 @@ class SlaWatchTest {
     void aDeliveryAfterTheAlarmClearsIt(Databases database, CapturedOutput output) throws Exception {
         DataSource dataSource = database.fresh();
         JdbcMessageStore store = store(dataSource);
-        sent(store, "m-late", "morocco", "IMMEDIATE");
+        sent(dataSource, store, "m-late", "morocco", "IMMEDIATE");
         SlaWatch watch = watch(dataSource, null);
         clock.advance(Duration.ofMinutes(6));
         watch.check();
@@ -255,7 +287,7 @@ class SlaWatchTest {
     void aPushPartnerThatTookTheMessageInTimeRaisesNothing(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
         JdbcMessageStore store = store(dataSource);
-        sent(store, "m-on-time", "morocco", "IMMEDIATE");
+        sent(dataSource, store, "m-on-time", "morocco", "IMMEDIATE");
         store.delivered("m-on-time", "morocco", null, clock.instant().plusSeconds(2));
         SlaWatch watch = watch(dataSource, null);
 
@@ -276,8 +308,8 @@ class SlaWatchTest {
     void aPullPartnerAcknowledgesByTakingTheMessageFromItsQueue(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
         JdbcMessageStore store = store(dataSource);
-        sent(store, "m-taken", "spain", "IMMEDIATE");
-        sent(store, "m-left", "spain", "IMMEDIATE");
+        sent(dataSource, store, "m-taken", "spain", "IMMEDIATE");
+        sent(dataSource, store, "m-left", "spain", "IMMEDIATE");
         queues.waiting.add("m-left");
         SlaWatch watch = watch(dataSource, null);
 
@@ -332,7 +364,7 @@ class SlaWatchTest {
     @Test
     void whenThePartnerQueueCannotBeAskedTheAlarmIsRaisedAndClearsLater() throws Exception {
         DataSource dataSource = Databases.H2.fresh();
-        sent(store(dataSource), "m-unknown", "spain", "IMMEDIATE");
+        sent(dataSource, store(dataSource), "m-unknown", "spain", "IMMEDIATE");
         SlaWatch watch = watch(dataSource, null);
         queues.down = true;
 
@@ -354,7 +386,7 @@ class SlaWatchTest {
     @EnumSource(Databases.class)
     void theWebhookReceivesEachAlarmOnceAsJson(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
-        sent(store(dataSource), "m-hook", "morocco", "IMMEDIATE");
+        sent(dataSource, store(dataSource), "m-hook", "morocco", "IMMEDIATE");
         List<String> received = new CopyOnWriteArrayList<>();
         HttpServer server = webhook(received, 204);
         try {
@@ -384,7 +416,7 @@ class SlaWatchTest {
     @Test
     void aWebhookThatIsDownIsLoggedAndTriedAgain(CapturedOutput output) throws Exception {
         DataSource dataSource = Databases.H2.fresh();
-        sent(store(dataSource), "m-retry", "morocco", "IMMEDIATE");
+        sent(dataSource, store(dataSource), "m-retry", "morocco", "IMMEDIATE");
         List<String> received = new CopyOnWriteArrayList<>();
         HttpServer server = webhook(received, 503);
         try {
@@ -427,7 +459,7 @@ class SlaWatchTest {
     void theWebhookIsToldOnceWhenAnAlarmClears(Databases database, CapturedOutput output) throws Exception {
         DataSource dataSource = database.fresh();
         JdbcMessageStore store = store(dataSource);
-        sent(store, "m-cleared", "morocco", "IMMEDIATE");
+        sent(dataSource, store, "m-cleared", "morocco", "IMMEDIATE");
         List<String> received = new CopyOnWriteArrayList<>();
         HttpServer server = webhook(received, 204);
         try {
@@ -476,7 +508,7 @@ class SlaWatchTest {
     void anAlarmThatClearedBeforeTheWebhookHadItIsNeverPosted() throws Exception {
         DataSource dataSource = Databases.H2.fresh();
         JdbcMessageStore store = store(dataSource);
-        sent(store, "m-brief", "morocco", "IMMEDIATE");
+        sent(dataSource, store, "m-brief", "morocco", "IMMEDIATE");
         List<String> received = new CopyOnWriteArrayList<>();
         HttpServer server = webhook(received, 503);
         try {
@@ -510,8 +542,8 @@ class SlaWatchTest {
     void alarmsClearedBeforeTheUpgradeAreNotAnnounced(Databases database) throws Exception {
         DataSource dataSource = database.freshAt("14");
         JdbcMessageStore store = store(dataSource);
-        sent(store, "m-old", "morocco", "IMMEDIATE");
-        sent(store, "m-open", "morocco", "IMMEDIATE");
+        sent(dataSource, store, "m-old", "morocco", "IMMEDIATE");
+        sent(dataSource, store, "m-open", "morocco", "IMMEDIATE");
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         Timestamp raised = Timestamp.from(T0.plusSeconds(310));
         Timestamp deadline = Timestamp.from(T0.plusSeconds(300));
@@ -550,7 +582,7 @@ class SlaWatchTest {
     @Test
     void anHttpsWebhookIsTrustedThroughItsConfiguredCaOnly(CapturedOutput output) throws Exception {
         DataSource dataSource = Databases.H2.fresh();
-        sent(store(dataSource), "m-tls", "morocco", "IMMEDIATE");
+        sent(dataSource, store(dataSource), "m-tls", "morocco", "IMMEDIATE");
         List<String> received = new CopyOnWriteArrayList<>();
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(serverTls("fr")));
