@@ -70,19 +70,27 @@ class ChannelConfiguration {
                 .withAvailability(database);
     }
 
+    @Bean(destroyMethod = "close")
+    ChannelProbes channelProbes(PasserelleProperties properties, PartnerChannels channels, ChannelHealth health,
+            Clock clock) {
+        Map<String, PartnerChannel> byPartner = new LinkedHashMap<>();
+        channels.byPartner().forEach((id, how) -> byPartner.put(id, how.channel()));
+        return new ChannelProbes(byPartner, health, clock, probeInterval(properties));
+    }
+
     /** Probes idle channels every {@code passerelle.channel-probe-interval}; none when it is zero. */
     @Bean
-    RepeatingTask channelProbes(PasserelleProperties properties, PartnerChannels channels, ChannelHealth health,
-            Clock clock) {
+    RepeatingTask channelProbing(PasserelleProperties properties, ChannelProbes probes) {
+        return new RepeatingTask("channel-probes", probeInterval(properties), probes);
+    }
+
+    private static Duration probeInterval(PasserelleProperties properties) {
         Duration interval = properties.channelProbeInterval();
         if (interval.isNegative()) {
             throw new InvalidConfigurationException("passerelle.channel-probe-interval", "is " + interval
                     + "; it must be zero (no probes) or longer");
         }
-        Map<String, PartnerChannel> byPartner = new LinkedHashMap<>();
-        channels.byPartner().forEach((id, how) -> byPartner.put(id, how.channel()));
-        return new RepeatingTask("channel-probes", interval,
-                new ChannelProbes(byPartner, health, clock, interval));
+        return interval;
     }
 
     @Bean("partnerChannelsHealthIndicator")

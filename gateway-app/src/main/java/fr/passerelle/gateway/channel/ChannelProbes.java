@@ -2,7 +2,15 @@ package fr.passerelle.gateway.channel;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +26,7 @@ import fr.passerelle.routes.channel.PartnerChannel;
  * needs it; one that was left DOWN by a message given up on shows UP again once it answers. The log says when a
  * probe changes a channel's state, not every probe.
  */
-final class ChannelProbes implements Runnable {
+final class ChannelProbes implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelProbes.class);
 
@@ -26,6 +34,8 @@ final class ChannelProbes implements Runnable {
     private final ChannelHealth health;
     private final Clock clock;
     private final Duration idle;
+    /** A thread per channel at most, while a round needs them. */
+    private final ThreadPoolExecutor probing;
 
     /** @param idle how long a channel must have been idle before it is probed */
     ChannelProbes(Map<String, PartnerChannel> channels, ChannelHealth health, Clock clock, Duration idle) {
@@ -33,19 +43,45 @@ final class ChannelProbes implements Runnable {
         this.health = health;
         this.clock = clock;
         this.idle = idle;
+        int threads = Math.max(1, channels.size());
+        AtomicInteger count = new AtomicInteger();
+        probing = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "channel-probe-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        probing.allowCoreThreadTimeOut(true);
     }
 
-    /** One round: every channel idle for the interval is probed, one after another, until the gateway stops. */
+    /**
+     * One round: the channels idle for the interval are probed side by side, so that a partner that does not answer
+     * (each probe may take the channel's timeout) holds up no other; the round ends when every probe has. The gateway
+     * stopping meanwhile cuts the round short.
+     */
     @Override
     public void run() {
-        for (Map.Entry<String, PartnerChannel> channel : channels.entrySet()) {
-            if (Thread.currentThread().isInterrupted()) {
-                return;
+        Instant since = clock.instant().minus(idle);
+        List<Callable<Void>> due = new ArrayList<>();
+        channels.forEach((partner, channel) -> {
+            if (health.idleSince(partner, since)) {
+                due.add(() -> {
+                    probe(partner, channel);
+                    return null;
+                });
             }
-            if (health.idleSince(channel.getKey(), clock.instant().minus(idle))) {
-                probe(channel.getKey(), channel.getValue());
-            }
+        });
+        try {
+            probing.invokeAll(due);
+        } catch (InterruptedException e) {
+            // The probes not done are cancelled, their threads interrupted: they record nothing.
+            Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public void close() {
+        probing.shutdownNow();
     }
 
     private void probe(String partner, PartnerChannel channel) {

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -21,7 +24,7 @@ import fr.passerelle.routes.channel.Delivery;
 import fr.passerelle.routes.channel.Outgoing;
 import fr.passerelle.routes.channel.PartnerChannel;
 
-/** Idle channels are probed; a probe's outcome moves the channel's state as a delivery's would, and is logged once. */
+/** Idle channels are probed, side by side; a probe's outcome moves the channel's state as a delivery's would, and is logged once. */
 @ExtendWith(OutputCaptureExtension.class)
 class ChannelProbesTest {
 
@@ -34,6 +37,11 @@ class ChannelProbesTest {
 
     ChannelProbesTest() {
         health.register("spain", spain.describe());
+    }
+
+    @AfterEach
+    void stopProbing() {
+        probes.close();
     }
 
     @Test
@@ -142,6 +150,41 @@ class ChannelProbesTest {
         } finally {
             Thread.interrupted();
         }
+    }
+
+    /**
+     * Idle channels are probed side by side: each of these two probes answers only once the other one has started,
+     * which two probes made one after the other never do; a partner that does not answer holds up no other.
+     */
+    @Test
+    void probesIdleChannelsSideBySide() {
+        ProbedChannel morocco = new ProbedChannel();
+        health.register("morocco", morocco.describe());
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        Supplier<String> waitForTheOther = () -> {
+            bothStarted.countDown();
+            try {
+                if (!bothStarted.await(10, TimeUnit.SECONDS)) {
+                    throw new ChannelException("probed alone");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ChannelException("interrupted");
+            }
+            return "probed beside another";
+        };
+        spain.answer = waitForTheOther;
+        morocco.answer = waitForTheOther;
+
+        try (ChannelProbes both = new ChannelProbes(Map.of("spain", spain, "morocco", morocco), health, clock,
+                IDLE)) {
+            both.run();
+        }
+
+        assertThat(health.states().values()).hasSize(2).allSatisfy(state -> {
+            assertThat(state.status()).isEqualTo(Status.UP);
+            assertThat(state.lastProbe()).isEqualTo(clock.instant());
+        });
     }
 
     /** A channel whose probe answers as the test says; it is never asked to deliver. */
