@@ -143,9 +143,10 @@ public final class HttpsPushChannel implements PartnerChannel {
                 .build();
         HttpResponse<Answer> response = send(request);
         int status = response.statusCode();
-        String code = response.headers().firstValue(Headers.REASON_CODE).map(c -> " " + printable(c, 64)).orElse("");
-        if (retriable(status) || (status >= 400 && !code.isEmpty())) {
-            throw new ChannelException(describe() + " answered " + status + code + " to a probe");
+        // An answer to HEAD has no body: what reasonOf finds is the reason code header, if any.
+        String reason = reasonOf(response);
+        if (retriable(status) || (status >= 400 && !reason.isEmpty())) {
+            throw new ChannelException(describe() + " answered " + status + reason + " to a probe");
         }
         return describe() + " answered " + status + " to a probe";
     }
