@@ -17,7 +17,8 @@ import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
  * queues need (see {@link BrokerSecurity}). Every message accepted is made durable and carries the account that
  * sent it (see {@link SenderStamp}). A message that fails {@code maxDeliveryAttempts} deliveries, or expires, is
  * moved to {@value #QUARANTINE}. All this is {@link BrokerConfigurations#base}, which the brokers of an HA pair
- * ({@link ReplicatedBroker}) share.
+ * ({@link ReplicatedBroker}) share. Given {@link PartnerCollections}, this broker also tells when a pull-queue
+ * partner takes a message from its queue.
  */
 public final class EmbeddedBroker implements QueueDepths {
 
@@ -27,6 +28,7 @@ public final class EmbeddedBroker implements QueueDepths {
     private static final String TCP_ACCEPTOR = "tcp";
 
     private final BrokerSettings settings;
+    private final PartnerCollections collections;
     private final int inVmId;
     private EmbeddedActiveMQ server;
 
@@ -34,7 +36,13 @@ public final class EmbeddedBroker implements QueueDepths {
     private static final AtomicInteger IN_VM_IDS = new AtomicInteger();
 
     public EmbeddedBroker(BrokerSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param collections hears pull-queue partners take their messages, or null */
+    public EmbeddedBroker(BrokerSettings settings, PartnerCollections collections) {
         this.settings = settings;
+        this.collections = collections;
         this.inVmId = IN_VM_IDS.getAndIncrement();
     }
 
@@ -78,6 +86,18 @@ public final class EmbeddedBroker implements QueueDepths {
         return BrokerConfigurations.messageCount(server.getActiveMQServer(), queue);
     }
 
+    /**
+     * Closes the TCP acceptor and the connections made through it (services, partners, operators), so that no one
+     * but the gateway, over its in-VM connections, reaches the broker any more; {@link #stop} follows.
+     */
+    public synchronized void closeTcp() throws Exception {
+        RemotingService remoting = server == null ? null : server.getActiveMQServer().getRemotingService();
+        Acceptor tcp = remoting == null ? null : remoting.getAcceptor(TCP_ACCEPTOR);
+        if (tcp != null) {
+            tcp.stop();
+        }
+    }
+
     public synchronized void stop() throws Exception {
         if (server != null) {
             EmbeddedActiveMQ stopping = server;
@@ -90,6 +110,9 @@ public final class EmbeddedBroker implements QueueDepths {
         Configuration config = BrokerConfigurations.base(settings);
         config.addAcceptorConfiguration("in-vm", inVmUrl());
         config.addAcceptorConfiguration(TCP_ACCEPTOR, tcpUrl() + BrokerConfigurations.PROTOCOLS);
+        if (collections != null) {
+            config.registerBrokerPlugin(collections);
+        }
         return config;
     }
 }

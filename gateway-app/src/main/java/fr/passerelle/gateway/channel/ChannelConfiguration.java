@@ -54,7 +54,7 @@ class ChannelConfiguration {
         Map<String, PartnerDispatch> dispatch = new LinkedHashMap<>();
         properties.partners().forEach((id, configured) -> {
             PasserelleProperties.Channel channel = configured.channel();
-            if (!"pull-queue".equals(channel.type())) {
+            if (!channel.pullQueue()) {
                 String key = "passerelle.partners." + id + ".channel";
                 dispatch.put(id, new PartnerDispatch(channel(key, id, channel, ours, parties, cms),
                         retry(key + ".retry", channel.retry())));

@@ -34,7 +34,7 @@ public final class BrokerAccounts {
         Map<String, String> configured = properties.broker().passwords();
         List<String> accounts = new ArrayList<>(properties.services());
         properties.partners().forEach((partner, how) -> {
-            if (pulls(how)) {
+            if (how.channel().pullQueue()) {
                 accounts.add(partner);
             } else if (!blank(configured.get(partner))) {
                 LOG.warn("{}{} is not used: {} is reached over {}, not through the broker, and has no broker"
@@ -62,10 +62,6 @@ public final class BrokerAccounts {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static boolean pulls(PasserelleProperties.Partner partner) {
-        return "pull-queue".equals(partner.channel().type());
     }
 
     private static boolean blank(String value) {

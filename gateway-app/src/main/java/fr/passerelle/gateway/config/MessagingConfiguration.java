@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 import fr.passerelle.gateway.broker.BrokerSettings;
@@ -22,7 +23,9 @@ import fr.passerelle.gateway.broker.BrokerStartException;
 import fr.passerelle.gateway.broker.EmbeddedBroker;
 import fr.passerelle.gateway.broker.ExternalBroker;
 import fr.passerelle.gateway.broker.ManagedQueueDepths;
+import fr.passerelle.gateway.broker.PartnerCollections;
 import fr.passerelle.gateway.persistence.DatabaseAvailability;
+import fr.passerelle.gateway.store.CollectedMessages;
 import fr.passerelle.routes.ErrorHandling;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.StageTimings;
@@ -54,6 +57,9 @@ class MessagingConfiguration {
     static final String GATEWAY_USER = BrokerSettings.GATEWAY_USER;
     static final String QUARANTINE = "jms:queue:gateway.quarantine";
 
+    /** How often what pull-queue partners took is recorded: the console and the SLA watch see it that late. */
+    static final Duration COLLECTIONS_INTERVAL = Duration.ofMillis(250);
+
     /** How long a queue depth question to an external broker may wait for its answer. */
     static final Duration DEPTH_TIMEOUT = Duration.ofSeconds(2);
 
@@ -64,14 +70,21 @@ class MessagingConfiguration {
 
         private final String gatewayPassword = BrokerAccounts.gatewayPassword();
 
+        /** Hears pull-queue partners take their messages, for {@link CollectedMessages}. */
+        @Bean
+        PartnerCollections partnerCollections(PasserelleProperties properties, Clock clock) {
+            return new PartnerCollections(properties.pullQueuePartners(), clock);
+        }
+
         @Bean(destroyMethod = "stop")
-        EmbeddedBroker embeddedBroker(PasserelleProperties properties) throws Exception {
+        EmbeddedBroker embeddedBroker(PasserelleProperties properties, PartnerCollections collections)
+                throws Exception {
             PasserelleProperties.Broker broker = properties.broker();
             Map<String, String> passwords = BrokerAccounts.passwords(properties);
             EmbeddedBroker embedded = new EmbeddedBroker(new BrokerSettings(broker.host(), broker.port(),
                     broker.dataDirectory(), properties.services(), List.copyOf(properties.partners().keySet()),
                     passwords, GATEWAY_USER, gatewayPassword, broker.maxDeliveryAttempts(),
-                    broker.checkedJournalBufferTimeout()));
+                    broker.checkedJournalBufferTimeout()), collections);
             try {
                 embedded.start();
             } catch (BrokerStartException e) {
@@ -79,6 +92,18 @@ class MessagingConfiguration {
                         : "passerelle.broker.data-directory", e.getMessage());
             }
             return embedded;
+        }
+
+        /** Records the collections heard; closed (a last run) before the broker stops. */
+        @Bean(destroyMethod = "close")
+        CollectedMessages collectedMessages(PartnerCollections collections, JdbcTemplate jdbc, AuditTrail audit,
+                EmbeddedBroker broker) {
+            return new CollectedMessages(collections, jdbc, audit, broker);
+        }
+
+        @Bean
+        RepeatingTask collectionRecording(CollectedMessages collected) {
+            return new RepeatingTask("collections", COLLECTIONS_INTERVAL, collected::record);
         }
 
         @Bean(destroyMethod = "destroy")

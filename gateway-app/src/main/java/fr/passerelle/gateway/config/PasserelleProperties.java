@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -59,6 +62,12 @@ public record PasserelleProperties(
 
     /** What a party id looks like: the same rule as the envelope schema. */
     public static final String PARTY_ID = "[a-z][a-z0-9-]{1,31}";
+
+    /** The partners that take their messages from their queue themselves ({@code pull-queue}), sorted. */
+    public SortedSet<String> pullQueuePartners() {
+        return partners.entrySet().stream().filter(partner -> partner.getValue().channel().pullQueue())
+                .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
+    }
 
     /**
      * The outbound flow.
@@ -191,7 +200,7 @@ public record PasserelleProperties(
      * @param retry how failed attempts are tried again
      */
     public record Channel(
-            @DefaultValue("pull-queue") @Pattern(regexp = "pull-queue|https-push|amqp|sftp") String type,
+            @DefaultValue(Channel.PULL_QUEUE) @Pattern(regexp = "pull-queue|https-push|amqp|sftp") String type,
             URI url,
             String queue,
             String username,
@@ -200,6 +209,14 @@ public record PasserelleProperties(
             Path hostKey,
             @DefaultValue("PT30S") @NotNull Duration timeout,
             @Valid @DefaultValue Retry retry) {
+
+        /** The channel type of a partner that takes its messages from its queue itself. */
+        public static final String PULL_QUEUE = "pull-queue";
+
+        /** Whether the partner takes its messages from its queue itself. */
+        public boolean pullQueue() {
+            return PULL_QUEUE.equals(type);
+        }
 
         @Override
         public String toString() {

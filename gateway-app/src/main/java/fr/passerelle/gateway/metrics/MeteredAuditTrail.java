@@ -101,7 +101,7 @@ public final class MeteredAuditTrail implements AuditTrail {
     private static String[] outcome(AuditEvent event) {
         return switch (event) {
             case OUTBOUND_QUEUED -> new String[] {"outbound", "queued"};
-            case OUTBOUND_DELIVERED -> new String[] {"outbound", "delivered"};
+            case OUTBOUND_DELIVERED, OUTBOUND_COLLECTED -> new String[] {"outbound", "delivered"};
             case REVIEW_REQUESTED -> new String[] {"outbound", "held"};
             case MESSAGE_QUARANTINED -> new String[] {"outbound", "quarantined"};
             case INBOUND_DELIVERED -> new String[] {"inbound", "delivered"};

@@ -3,7 +3,6 @@ package fr.passerelle.gateway.metrics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -32,9 +31,8 @@ class MetricsConfiguration {
 
     @Bean
     AuditTrail meteredAuditTrail(JdbcAuditTrail trail, MeterRegistry registry, PasserelleProperties properties) {
-        List<String> pushed = properties.partners().entrySet().stream()
-                .filter(partner -> !"pull-queue".equals(partner.getValue().channel().type())).map(Map.Entry::getKey)
-                .toList();
+        List<String> pushed = properties.partners().keySet().stream()
+                .filter(partner -> !properties.pullQueuePartners().contains(partner)).toList();
         return new MeteredAuditTrail(trail, registry).fromZero(properties.partners().keySet(), pushed);
     }
 
@@ -58,7 +56,7 @@ class MetricsConfiguration {
     @Bean
     MeterBinder channelStates(ChannelHealth health, PasserelleProperties properties) {
         return registry -> properties.partners().forEach((partner, configured) -> {
-            if (!"pull-queue".equals(configured.channel().type())) {
+            if (!configured.channel().pullQueue()) {
                 Gauge.builder("passerelle.channel.state", health, h -> state(h, partner))
                         .description("A partner channel's state: 1 up, 0.5 degraded, 0 down")
                         .tag("partner", partner).register(registry);

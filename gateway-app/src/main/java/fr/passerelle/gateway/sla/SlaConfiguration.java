@@ -1,9 +1,7 @@
 package fr.passerelle.gateway.sla;
 
 import java.time.Clock;
-import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,9 +18,6 @@ import jakarta.jms.ConnectionFactory;
 @Configuration(proxyBeanMethods = false)
 class SlaConfiguration {
 
-    /** The channel type of partners that take their messages from their queue themselves. */
-    static final String PULL_QUEUE = "pull-queue";
-
     @Bean
     SlaBreaches slaBreaches(JdbcTemplate jdbc) {
         return new SlaBreaches(jdbc);
@@ -33,9 +28,7 @@ class SlaConfiguration {
             ConnectionFactory connectionFactory, AuditTrail audit, MeterRegistry registry, Clock clock,
             DatabaseAvailability database) {
         SlaProperties checked = sla.check();
-        Set<String> pullPartners = properties.partners().entrySet().stream()
-                .filter(partner -> PULL_QUEUE.equals(partner.getValue().channel().type()))
-                .map(Map.Entry::getKey).collect(Collectors.toSet());
+        Set<String> pullPartners = properties.pullQueuePartners();
         SlaWebhook webhook = checked.webhook().url() == null ? null : new SlaWebhook(checked.webhook());
         SlaWatch watch = new SlaWatch(checked, breaches, new JmsPartnerQueues(connectionFactory), pullPartners,
                 webhook, audit, registry, clock).watching(database);

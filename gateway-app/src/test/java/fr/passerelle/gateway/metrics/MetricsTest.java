@@ -93,6 +93,17 @@ class MetricsTest {
         }
         // Pull-queue partners only here: dispatch is declared, with no message timed yet.
         assertThat(value(scrape, "passerelle_stage_seconds_count{stage=\"dispatch\"}")).isZero();
+
+        // Spain takes it from its queue: delivered, as the embedded broker tells.
+        assertThat(new AmqpClient(brokerPort).receive("spain", "partner.spain.out", null, 10_000)).isNotNull();
+        String delivered = "passerelle_messages_total{direction=\"outbound\",outcome=\"delivered\",partner=\"spain\"}";
+        for (long deadline = System.nanoTime() + 10_000_000_000L; System.nanoTime() < deadline
+                && value(scrape, delivered) < 1; Thread.sleep(100)) {
+            scrape = get("/actuator/prometheus");
+        }
+        assertThat(value(scrape, delivered)).isGreaterThanOrEqualTo(1);
+        assertThat(value(scrape, "passerelle_audit_events_total{event=\"OUTBOUND_COLLECTED\",partner=\"spain\"}"))
+                .isGreaterThanOrEqualTo(1);
     }
 
     /**

@@ -14,6 +14,7 @@ public enum AuditEvent {
     OUTBOUND_ALREADY_SEALED("a redelivered message was already sealed for this partner: the recorded copy is used, not sealed again"),
     DELIVERY_ATTEMPT_FAILED("an attempt to hand the message to the partner's channel failed; it will be tried again"),
     OUTBOUND_DELIVERED("the partner's channel took the message"),
+    OUTBOUND_COLLECTED("a pull-queue partner took the message from its queue partner.<p>.out, with its own account"),
     OUTBOUND_ALREADY_DELIVERED("a redelivered message had already been delivered to the partner: it is not sent again"),
     RECEIPT_VERIFIED("the partner's signed receipt was verified and stored"),
     INBOUND_RECEIVED("a partner posted a sealed message"),

@@ -20,12 +20,14 @@ class PartnerActivity {
      * One partner's last exchanges; null where there was none.
      *
      * @param lastDelivery when its channel last took a message (a pushed-to partner), or when a message was last
-     *     queued for it (a pull-queue partner: when it takes it is the broker's business)
+     *     queued for it (a pull-queue partner)
      * @param lastReceived when it last sent us a message
+     * @param lastTaken a pull-queue partner: when it last took a message from its queue, as the embedded broker
+     *     told (none with an external broker); else null
      */
-    record Activity(Instant lastDelivery, Instant lastReceived) {
+    record Activity(Instant lastDelivery, Instant lastReceived, Instant lastTaken) {
 
-        static final Activity NONE = new Activity(null, null);
+        static final Activity NONE = new Activity(null, null, null);
     }
 
     private final NamedParameterJdbcTemplate jdbc;
@@ -35,8 +37,8 @@ class PartnerActivity {
     }
 
     /**
-     * The activity of {@code partners}; those in {@code pullQueue} are looked up in the audit trail, since no
-     * delivery time is recorded for them.
+     * The activity of {@code partners}; for those in {@code pullQueue}, when a message was last queued for them is
+     * looked up in the audit trail.
      */
     Map<String, Activity> of(Collection<String> partners, Collection<String> pullQueue) {
         Map<String, Activity> activity = new HashMap<>();
@@ -54,8 +56,9 @@ class PartnerActivity {
         Map<String, Instant> received = latest("select partner, max(stored_at) as latest from message_store"
                 + " where direction = 'INBOUND' and partner in (:partners) group by partner", parameters);
         for (String partner : partners) {
-            activity.put(partner, new Activity(pullQueue.contains(partner) ? queued.get(partner)
-                    : delivered.get(partner), received.get(partner)));
+            boolean pulls = pullQueue.contains(partner);
+            activity.put(partner, new Activity(pulls ? queued.get(partner) : delivered.get(partner),
+                    received.get(partner), pulls ? delivered.get(partner) : null));
         }
         return activity;
     }

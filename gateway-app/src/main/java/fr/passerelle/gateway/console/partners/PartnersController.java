@@ -21,8 +21,6 @@ import fr.passerelle.routes.channel.ChannelHealth;
 @Controller
 class PartnersController {
 
-    static final String PULL_QUEUE = "pull-queue";
-
     /**
      * One partner.
      *
@@ -30,13 +28,14 @@ class PartnersController {
      * @param channel how it is reached, in words
      * @param health its channel's state; null for a pull-queue partner, whose deliveries the gateway does not make
      * @param waiting messages on its queue {@code partner.<p>.out}, not yet taken or delivered
+     * @param lastTaken a pull-queue partner: when it last took a message from its queue, if known
      */
     record Partner(String id, String channelType, String channel, String profile, String format,
             ChannelHealth.State health, String queue, Long waiting, Instant lastDelivery, Instant lastReceived,
-            List<CertificateExpiries.Expiry> certificates) {
+            Instant lastTaken, List<CertificateExpiries.Expiry> certificates) {
 
         public boolean pullQueue() {
-            return PULL_QUEUE.equals(channelType);
+            return PasserelleProperties.Channel.PULL_QUEUE.equals(channelType);
         }
     }
 
@@ -59,19 +58,19 @@ class PartnersController {
     String partners(Authentication authentication, Model model) {
         DeskScope scope = DeskScope.of(authentication);
         List<String> ids = properties.partners().keySet().stream().filter(scope::sees).sorted().toList();
-        List<String> pullQueue = ids.stream()
-                .filter(id -> PULL_QUEUE.equals(properties.partners().get(id).channel().type())).toList();
+        List<String> pullQueue = ids.stream().filter(properties.pullQueuePartners()::contains).toList();
         Map<String, PartnerActivity.Activity> last = activity.of(ids, pullQueue);
         Map<String, ChannelHealth.State> states = health.states();
         List<CertificateExpiries.Expiry> watched = certificates.all();
         model.addAttribute("partners", ids.stream().map(id -> {
             PasserelleProperties.Partner configured = properties.partners().get(id);
             String type = configured.channel().type();
-            ChannelHealth.State state = PULL_QUEUE.equals(type) ? null : states.get(id);
+            ChannelHealth.State state = configured.channel().pullQueue() ? null : states.get(id);
             String queue = "partner." + id + ".out";
             PartnerActivity.Activity exchanges = last.getOrDefault(id, PartnerActivity.Activity.NONE);
             return new Partner(id, type, describe(type, state, queue), configured.profile(), configured.format(),
                     state, queue, QueueDepths.ifKnown(broker, queue), exchanges.lastDelivery(), exchanges.lastReceived(),
+                    exchanges.lastTaken(),
                     watched.stream().filter(expiry -> expiry.party().equals(id)).toList());
         }).toList());
         model.addAttribute("warnDays", certificates.warnDays());
@@ -80,7 +79,7 @@ class PartnersController {
 
     /** How the partner is reached: its channel's own description (never a secret) when the gateway pushes. */
     private static String describe(String type, ChannelHealth.State state, String queue) {
-        if (PULL_QUEUE.equals(type)) {
+        if (PasserelleProperties.Channel.PULL_QUEUE.equals(type)) {
             return "takes its messages from " + queue + " on our broker";
         }
         return state == null ? type : state.channel();

@@ -60,7 +60,7 @@ class PartnerActivityTest {
 
     /**
      * Spain is pushed to: two deliveries, one message still waiting, one received. Morocco pulls its queue: two
-     * messages queued, the later one counts, its delivery column is not looked at. Europol exchanged nothing.
+     * messages queued, the later one counts, and the delivery is when it took one. Europol exchanged nothing.
      */
     @ParameterizedTest
     @EnumSource(Databases.class)
@@ -83,8 +83,10 @@ class PartnerActivityTest {
                 dataSource)).of(List.of("spain", "morocco", "europol"), List.of("morocco", "europol"));
 
         assertThat(activity).containsOnlyKeys("spain", "morocco", "europol");
-        assertThat(activity.get("spain")).isEqualTo(new PartnerActivity.Activity(T.plusSeconds(20), T.plusSeconds(30)));
-        assertThat(activity.get("morocco")).isEqualTo(new PartnerActivity.Activity(T.plusSeconds(50), null));
-        assertThat(activity.get("europol")).isEqualTo(new PartnerActivity.Activity(null, null));
+        assertThat(activity.get("spain"))
+                .isEqualTo(new PartnerActivity.Activity(T.plusSeconds(20), T.plusSeconds(30), null));
+        assertThat(activity.get("morocco"))
+                .isEqualTo(new PartnerActivity.Activity(T.plusSeconds(50), null, T.plusSeconds(500)));
+        assertThat(activity.get("europol")).isEqualTo(new PartnerActivity.Activity(null, null, null));
     }
 }

@@ -100,8 +100,9 @@ class PartnersControllerTest {
         when(broker.messageCount(anyString())).thenAnswer(call -> call.getArgument(0).equals("partner.morocco.out")
                 ? 777L : 12L);
         when(activity.of(any(), any())).thenReturn(Map.of(
-                "spain", new PartnerActivity.Activity(NOW.minus(Duration.ofMinutes(5)), null),
-                "morocco", new PartnerActivity.Activity(null, NOW.minus(Duration.ofHours(2)))));
+                "spain", new PartnerActivity.Activity(NOW.minus(Duration.ofMinutes(5)), null,
+                        NOW.minus(Duration.ofMinutes(4))),
+                "morocco", new PartnerActivity.Activity(null, NOW.minus(Duration.ofHours(2)), null)));
     }
 
     private String page(RequestPostProcessor user) throws Exception {
@@ -141,7 +142,7 @@ class PartnersControllerTest {
         verify(broker, never()).messageCount("partner.morocco.out");
     }
 
-    /** Shows a pull-queue partner as such, with its queue depth, last queued time and certificates. */
+    /** Shows a pull-queue partner as such, with its queue depth, last queued and taken times and certificates. */
     @Test
     void aPullQueuePartnerShowsItsQueue() throws Exception {
         String page = section(page(ConsoleWebTests.officer("spain")), "spain");
@@ -150,6 +151,7 @@ class PartnersControllerTest {
                 .contains("<span class=\"badge\">pull-queue</span>")
                 .contains("<code>partner.spain.out</code>").contains("<span class=\"prominent\">12</span>")
                 .contains("<dt>Last queued for it</dt>").contains("2025-06-02 09:25:00 UTC")
+                .containsPattern("<dt>Last taken from its queue</dt>\\s*<dd><time datetime=\"2025-06-02T09:26:00Z\"")
                 .contains("<dt>Last message received</dt>\n      <dd>none</dd>")
                 .contains("CA (trust anchor)").contains("CN=spain SAMPLE test signer")
                 .contains("<span class=\"badge warn\">expires within 30 days</span>");
@@ -167,7 +169,7 @@ class PartnersControllerTest {
                 .contains("<span class=\"badge bad\">DOWN</span>").contains("<span>3</span> failed")
                 .contains("probe: connection refused").contains("none since the gateway started")
                 .containsPattern("<dt>Last probe</dt>\\s*<dd><time datetime=\"2025-06-02T09:30:00Z\"")
-                .contains("<dt>Last delivery</dt>\n      <dd>none</dd>")
+                .contains("<dt>Last delivery</dt>\n      <dd>none</dd>").doesNotContain("Last taken")
                 .contains("2025-06-02 07:30:00 UTC")
                 .contains("<span class=\"prominent\">777</span>")
                 .contains("<span class=\"badge bad\">expired</span>");
