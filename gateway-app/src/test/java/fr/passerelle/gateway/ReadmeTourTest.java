@@ -9,8 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -39,6 +41,9 @@ class ReadmeTourTest {
     @TempDir
     Path work;
 
+    @Autowired
+    JdbcTemplate jdbc;
+
     @BeforeEach
     void tools() {
         Tools.assumePresent("bash");
@@ -56,6 +61,16 @@ class ReadmeTourTest {
         OpenSsl.decryptAndVerify(work, "sealed.der", "spain", "fr", "received.xml");
 
         assertThat(Files.readAllBytes(work.resolve("received.xml"))).isEqualTo(Files.readAllBytes(sample));
+        // The gateway heard Spain take it: delivered, and OUTBOUND_COLLECTED in the audit trail.
+        String messageId = TestPki.messageIdOf(Files.readAllBytes(sample));
+        String collected = "select details from audit_record where message_id = ? and event = 'OUTBOUND_COLLECTED'";
+        GatewayTestSupport.await(() -> !jdbc.queryForList(collected, String.class, messageId).isEmpty(),
+                "OUTBOUND_COLLECTED for the tour's report");
+        assertThat(jdbc.queryForObject(collected, String.class, messageId))
+                .startsWith("taken from partner.spain.out by spain over STOMP from ");
+        assertThat(jdbc.queryForObject("select count(*) from message_store where message_id = ?"
+                + " and partner = 'spain' and direction = 'OUTBOUND' and delivered_at is not null", Integer.class,
+                messageId)).isEqualTo(1);
     }
 
     /** Steps 5 and 6: Spain seals with openssl and posts with curl; replays, no certificate, Morocco refused. */
