@@ -7,6 +7,8 @@ import org.apache.activemq.artemis.core.remoting.server.RemotingService;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's Artemis broker, run inside the gateway's process.
@@ -25,6 +27,7 @@ public final class EmbeddedBroker implements QueueDepths {
     public static final String QUARANTINE = "gateway.quarantine";
     public static final String REVIEW = "gateway.review";
 
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
     private static final String TCP_ACCEPTOR = "tcp";
 
     private final BrokerSettings settings;
@@ -103,6 +106,11 @@ public final class EmbeddedBroker implements QueueDepths {
             EmbeddedActiveMQ stopping = server;
             server = null;
             stopping.stop();
+            if (collections != null && collections.waiting() > 0) {
+                LOG.warn("{} collections by partners were heard after the last recording and are not recorded: those"
+                        + " messages stay QUEUED in the console and have no OUTBOUND_COLLECTED record",
+                        collections.waiting());
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -37,13 +38,18 @@ public final class PartnerCollections implements ActiveMQServerMessagePlugin {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartnerCollections.class);
 
+    /** An envelope's messageId, as the schema has it: the gateway queues nothing else for a partner. */
+    private static final Pattern MESSAGE_ID = Pattern.compile(
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
     /** The most collections waiting to be recorded. */
     static final int CAPACITY = 100_000;
 
     /**
      * A partner took a message from its queue.
      *
-     * @param messageId the envelope's messageId ({@value Headers#MESSAGE_ID}), or null when the message had none
+     * @param messageId the envelope's messageId ({@value Headers#MESSAGE_ID}), or null when the message had none,
+     *     or something else there
      * @param partner the partner, whose own account took it
      * @param at when the acknowledgement was committed
      * @param details how: the queue, the protocol and the partner's address, for the audit trail
@@ -84,9 +90,12 @@ public final class PartnerCollections implements ActiveMQServerMessagePlugin {
         }
         Message message = ref.getMessage();
         Object id = message.getObjectProperty(Headers.MESSAGE_ID);
-        String messageId = id == null ? null : id.toString();
+        // Put there by an operator, it may hold anything: only a messageId reaches the audit trail's columns.
+        boolean valid = id != null && MESSAGE_ID.matcher(id.toString()).matches();
+        String messageId = valid ? id.toString() : null;
         String details = "taken from " + consumer.getQueueName() + " by " + partner + " over "
-                + consumer.getConnectionProtocolName() + " from " + consumer.getConnectionRemoteAddress();
+                + consumer.getConnectionProtocolName() + " from " + consumer.getConnectionRemoteAddress()
+                + (id != null && !valid ? " (its " + Headers.MESSAGE_ID + " is not a messageId)" : "");
         if (tx == null) {
             collected(messageId, partner, details);
             return;

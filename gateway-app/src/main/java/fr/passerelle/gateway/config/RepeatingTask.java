@@ -19,9 +19,13 @@ public final class RepeatingTask implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(RepeatingTask.class);
 
+    /** How long {@link #stop} lets a run in progress finish before it interrupts it. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
     private final String name;
     private final Duration interval;
     private final Runnable task;
+    private final Duration stopWait;
     private ScheduledExecutorService executor;
 
     /**
@@ -29,9 +33,14 @@ public final class RepeatingTask implements SmartLifecycle {
      * @param interval between the end of a run and the start of the next, and before the first; zero: never runs
      */
     public RepeatingTask(String name, Duration interval, Runnable task) {
+        this(name, interval, task, STOP_WAIT);
+    }
+
+    RepeatingTask(String name, Duration interval, Runnable task, Duration stopWait) {
         this.name = name;
         this.interval = interval;
         this.task = task;
+        this.stopWait = stopWait;
     }
 
     @Override
@@ -57,12 +66,27 @@ public final class RepeatingTask implements SmartLifecycle {
         }
     }
 
+    /**
+     * Lets a run in progress finish, for {@link #STOP_WAIT} at most, then interrupts it: a run cut in the middle of
+     * a database write fails that write (and an interrupted thread writing the embedded H2's file closes it for
+     * everyone), where a run left to finish leaves nothing to do again.
+     */
     @Override
     public synchronized void stop() {
-        if (executor != null) {
-            executor.shutdownNow();
-            executor = null;
+        if (executor == null) {
+            return;
         }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(stopWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("{}: the run in progress did not end within {}, it is interrupted", name, stopWait);
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        executor = null;
     }
 
     @Override
