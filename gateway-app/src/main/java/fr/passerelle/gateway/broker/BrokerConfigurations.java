@@ -20,7 +20,8 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
  * What every Passerelle broker is, embedded in the gateway or standing alone in an HA pair: a durable journal, only
  * the queues created at start (auto-creation is off, so a message sent to an unknown address is refused instead of
  * piling up where nobody reads it), least-privilege security per account, the {@link SenderStamp} plugin, and
- * redelivery then quarantine. The callers add only their acceptors and, for a pair, the HA policy.
+ * redelivery then quarantine. The callers add their acceptors, the {@link PartnerCollections} plugin (all but the
+ * bench's plain broker) and, for a pair, the HA policy.
  */
 final class BrokerConfigurations {
 
@@ -68,6 +69,10 @@ final class BrokerConfigurations {
         // Address settings, unlike security settings, merge with "#": without this, a message rolled back too
         // often while an operator reads the quarantine would be "dead-lettered" from the quarantine onto itself.
         config.addAddressSetting(EmbeddedBroker.QUARANTINE, new AddressSettings().setMaxDeliveryAttempts(-1));
+        // A note the gateway could not record (its database away) is there again for its next try, a fraction of a
+        // second later, however many tries it takes.
+        config.addAddressSetting(PartnerCollections.QUEUE, new AddressSettings().setMaxDeliveryAttempts(-1)
+                .setRedeliveryDelay(0L));
 
         // Artemis applies the most specific security match alone, so every entry repeats the gateway and admin.
         // Both may manage: the gateway reads queue depths through the management address when the broker is
@@ -83,6 +88,7 @@ final class BrokerConfigurations {
         }
         addQueue(config, EmbeddedBroker.REVIEW, operators);
         addQueue(config, EmbeddedBroker.QUARANTINE, operators);
+        addQueue(config, PartnerCollections.QUEUE, operators);
         return config;
     }
 

@@ -7,8 +7,6 @@ import org.apache.activemq.artemis.core.remoting.server.RemotingService;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's Artemis broker, run inside the gateway's process.
@@ -19,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * queues need (see {@link BrokerSecurity}). Every message accepted is made durable and carries the account that
  * sent it (see {@link SenderStamp}). A message that fails {@code maxDeliveryAttempts} deliveries, or expires, is
  * moved to {@value #QUARANTINE}. All this is {@link BrokerConfigurations#base}, which the brokers of an HA pair
- * ({@link ReplicatedBroker}) share. Given {@link PartnerCollections}, this broker also tells when a pull-queue
+ * ({@link ReplicatedBroker}) share. Given {@link PartnerCollections}, this broker also notes when a pull-queue
  * partner takes a message from its queue.
  */
 public final class EmbeddedBroker implements QueueDepths {
@@ -27,7 +25,6 @@ public final class EmbeddedBroker implements QueueDepths {
     public static final String QUARANTINE = "gateway.quarantine";
     public static final String REVIEW = "gateway.review";
 
-    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
     private static final String TCP_ACCEPTOR = "tcp";
 
     private final BrokerSettings settings;
@@ -42,7 +39,7 @@ public final class EmbeddedBroker implements QueueDepths {
         this(settings, null);
     }
 
-    /** @param collections hears pull-queue partners take their messages, or null */
+    /** @param collections notes when pull-queue partners take their messages, or null (the bench's plain broker) */
     public EmbeddedBroker(BrokerSettings settings, PartnerCollections collections) {
         this.settings = settings;
         this.collections = collections;
@@ -89,28 +86,11 @@ public final class EmbeddedBroker implements QueueDepths {
         return BrokerConfigurations.messageCount(server.getActiveMQServer(), queue);
     }
 
-    /**
-     * Closes the TCP acceptor and the connections made through it (services, partners, operators), so that no one
-     * but the gateway, over its in-VM connections, reaches the broker any more; {@link #stop} follows.
-     */
-    public synchronized void closeTcp() throws Exception {
-        RemotingService remoting = server == null ? null : server.getActiveMQServer().getRemotingService();
-        Acceptor tcp = remoting == null ? null : remoting.getAcceptor(TCP_ACCEPTOR);
-        if (tcp != null) {
-            tcp.stop();
-        }
-    }
-
     public synchronized void stop() throws Exception {
         if (server != null) {
             EmbeddedActiveMQ stopping = server;
             server = null;
             stopping.stop();
-            if (collections != null && collections.waiting() > 0) {
-                LOG.warn("{} collections by partners were heard after the last recording and are not recorded: those"
-                        + " messages stay QUEUED in the console and have no OUTBOUND_COLLECTED record",
-                        collections.waiting());
-            }
         }
     }
 

@@ -1,77 +1,55 @@
 package fr.passerelle.gateway.broker;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.util.Collection;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.server.impl.AckReason;
-import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
-import org.apache.activemq.artemis.core.transaction.TransactionOperationAbstract;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import fr.passerelle.routes.Headers;
 
 /**
- * Hears, on the embedded broker, a pull-queue partner take a message from its queue {@code partner.<p>.out}: the
- * partner's own account acknowledged it, and the acknowledgement was committed (an acknowledgement in a transaction
- * that rolls back takes nothing, and the message is delivered again). Each collection waits here until
- * {@link #drainTo} hands it to whoever records it in the database; the broker's threads never wait for the database.
+ * Writes a note on {@value #QUEUE} each time a pull-queue partner takes a message from its queue
+ * {@code partner.<p>.out}: the partner's own account acknowledged it. The note goes in the acknowledgement's own
+ * transaction, so it exists exactly when the take is committed: a rollback takes nothing and leaves no note, and
+ * a crash of the broker or of a gateway loses none. The gateways read the notes and record them
+ * ({@code CollectedMessages}); while none reads them, they wait on the broker.
  *
- * <p>Not heard: a message removed by an operator (the {@code admin} account, the console) or by the gateway itself,
- * one that expired or failed its delivery attempts (the broker moves those to quarantine), and anything on another
- * queue. At most {@link #CAPACITY} collections wait; past that (the database away for long under heavy traffic)
- * the newest are counted and not recorded, and the log says how many.
+ * <p>No note for a message removed by an operator ({@code admin}, the console) or by the gateway itself, one that
+ * expired or failed its delivery attempts (the broker moves those to quarantine), or anything on another queue.
+ *
+ * <p>Public, with a public constructor, and an {@link ActiveMQServerPlugin}, like {@link SenderStamp}, so that a
+ * stock Artemis broker can load it with this class alone on its class path (see {@code ops/artemis/}).
  */
-public final class PartnerCollections implements ActiveMQServerMessagePlugin {
+public final class PartnerCollections implements ActiveMQServerPlugin {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartnerCollections.class);
+
+    /** Where the notes go. */
+    public static final String QUEUE = "gateway.collections";
+    /** Note property: when the partner acknowledged the message, in milliseconds since the epoch. */
+    public static final String TAKEN_AT = "PasserelleTakenAt";
+    /** Note property: how it was taken (the queue, the protocol, the partner's address), for the audit trail. */
+    public static final String HOW = "PasserelleTakenHow";
 
     /** An envelope's messageId, as the schema has it: the gateway queues nothing else for a partner. */
     private static final Pattern MESSAGE_ID = Pattern.compile(
             "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    /** The most collections waiting to be recorded. */
-    static final int CAPACITY = 100_000;
-
-    /**
-     * A partner took a message from its queue.
-     *
-     * @param messageId the envelope's messageId ({@value Headers#MESSAGE_ID}), or null when the message had none,
-     *     or something else there
-     * @param partner the partner, whose own account took it
-     * @param at when the acknowledgement was committed
-     * @param details how: the queue, the protocol and the partner's address, for the audit trail
-     */
-    public record Taken(String messageId, String partner, Instant at, String details) {
-    }
-
-    private final Set<String> partners;
-    private final Clock clock;
-    private final BlockingQueue<Taken> waiting;
-    private final AtomicLong lost = new AtomicLong();
     private volatile ActiveMQServer server;
 
-    /** @param partners the partners that take their messages from their queue themselves */
-    public PartnerCollections(Collection<String> partners, Clock clock) {
-        this(partners, clock, CAPACITY);
-    }
-
-    PartnerCollections(Collection<String> partners, Clock clock, int capacity) {
-        this.partners = Set.copyOf(partners);
-        this.clock = clock;
-        this.waiting = new ArrayBlockingQueue<>(capacity);
+    public PartnerCollections() {
+        // Its only state is the broker it is registered with.
     }
 
     @Override
@@ -81,74 +59,52 @@ public final class PartnerCollections implements ActiveMQServerMessagePlugin {
 
     @Override
     public void messageAcknowledged(Transaction tx, MessageReference ref, AckReason reason, ServerConsumer consumer) {
-        if (reason != AckReason.NORMAL || consumer == null) {
+        ActiveMQServer broker = server;
+        if (reason != AckReason.NORMAL || consumer == null || broker == null) {
             return;
         }
         String partner = partnerOf(consumer.getQueueName().toString());
-        if (partner == null || !partner.equals(userOf(consumer))) {
+        if (partner == null || !partner.equals(userOf(broker, consumer))) {
             return;
         }
-        Message message = ref.getMessage();
-        Object id = message.getObjectProperty(Headers.MESSAGE_ID);
+        Object id = ref.getMessage().getObjectProperty(Headers.MESSAGE_ID);
         // Put there by an operator, it may hold anything: only a messageId reaches the audit trail's columns.
         boolean valid = id != null && MESSAGE_ID.matcher(id.toString()).matches();
-        String messageId = valid ? id.toString() : null;
-        String details = "taken from " + consumer.getQueueName() + " by " + partner + " over "
-                + consumer.getConnectionProtocolName() + " from " + consumer.getConnectionRemoteAddress()
-                + (id != null && !valid ? " (its " + Headers.MESSAGE_ID + " is not a messageId)" : "");
-        if (tx == null) {
-            collected(messageId, partner, details);
-            return;
+        Message note = new CoreMessage(broker.getStorageManager().generateID(), 512)
+                .setAddress(QUEUE)
+                .setDurable(true)
+                .setRoutingType(RoutingType.ANYCAST)
+                .putStringProperty(Headers.PARTNER, partner)
+                .putLongProperty(TAKEN_AT, System.currentTimeMillis())
+                .putStringProperty(HOW, "taken from " + consumer.getQueueName() + " by " + partner + " over "
+                        + consumer.getConnectionProtocolName() + " from " + consumer.getConnectionRemoteAddress()
+                        + (id != null && !valid ? " (its " + Headers.MESSAGE_ID + " is not a messageId)" : ""));
+        if (valid) {
+            note.putStringProperty(Headers.MESSAGE_ID, id.toString());
         }
-        tx.addOperation(new TransactionOperationAbstract() {
-            @Override
-            public void afterCommit(Transaction committed) {
-                collected(messageId, partner, details);
+        try {
+            RoutingStatus routed = tx == null ? broker.getPostOffice().route(note, false)
+                    : broker.getPostOffice().route(note, tx, false);
+            if (routed != RoutingStatus.OK) {
+                LOG.warn("No note that {} took messageId={}: the broker has no queue {} ({})", partner, id, QUEUE,
+                        routed);
             }
-        });
+        } catch (Exception e) {
+            // The partner's acknowledgement must go through all the same: it is the partner's, not ours.
+            LOG.warn("No note that {} took messageId={}: {}", partner, id, e.toString());
+        }
     }
 
-    /** The pull-queue partner whose queue this is, or null. */
-    private String partnerOf(String queue) {
+    /** The partner whose queue this is, or null. */
+    private static String partnerOf(String queue) {
         if (!queue.startsWith("partner.") || !queue.endsWith(".out")) {
             return null;
         }
-        String partner = queue.substring("partner.".length(), queue.length() - ".out".length());
-        return partners.contains(partner) ? partner : null;
+        return queue.substring("partner.".length(), queue.length() - ".out".length());
     }
 
-    private String userOf(ServerConsumer consumer) {
-        ActiveMQServer broker = server;
-        ServerSession session = broker == null ? null : broker.getSessionByID(consumer.getSessionID());
+    private static String userOf(ActiveMQServer broker, ServerConsumer consumer) {
+        ServerSession session = broker.getSessionByID(consumer.getSessionID());
         return session == null ? null : session.getValidatedUser();
-    }
-
-    private void collected(String messageId, String partner, String details) {
-        if (!waiting.offer(new Taken(messageId, partner, clock.instant(), details))
-                && lost.getAndIncrement() == 0) {
-            LOG.warn("{} collections by partners wait to be recorded: the next ones are not recorded (the messages"
-                    + " themselves were taken); the log says how many once there is room again", waiting.size());
-        }
-    }
-
-    /**
-     * Moves at most {@code max} waiting collections, oldest first, to {@code into}.
-     *
-     * @return how many were moved
-     */
-    public int drainTo(Collection<? super Taken> into, int max) {
-        int moved = waiting.drainTo(into, max);
-        long missed = lost.getAndSet(0);
-        if (missed > 0) {
-            LOG.warn("{} collections by partners were not recorded: there was no room to keep them until the database"
-                    + " took them; those messages stay QUEUED in the console and have no OUTBOUND_COLLECTED record",
-                    missed);
-        }
-        return moved;
-    }
-
-    /** How many collections wait to be recorded. */
-    public int waiting() {
-        return waiting.size();
     }
 }

@@ -16,8 +16,8 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 
 /**
  * One broker of a replicated HA pair (Artemis shared-nothing replication), for gateways that run outside the
- * broker's process: the same queues, accounts, sender stamp and quarantine as the embedded broker
- * ({@link BrokerConfigurations#base}), one TCP acceptor, and a cluster connection to the other broker of the pair.
+ * broker's process: the same queues, accounts, sender stamp, quarantine and notes of collections as the embedded
+ * broker ({@link BrokerConfigurations#base}, {@link PartnerCollections}), one TCP acceptor, and a cluster connection to the other broker of the pair.
  *
  * <p>The primary is active and replicates every journal write to the backup before it answers; the backup stays
  * passive. A primary stopped here asks its backup to take over ({@code failover-on-shutdown}); restarted, it first
@@ -132,6 +132,7 @@ public final class ReplicatedBroker implements QueueDepths {
                 .setClusterUser(ha.clusterUser())
                 .setClusterPassword(ha.clusterPassword())
                 .setHAPolicyConfiguration(policy());
+        config.registerBrokerPlugin(new PartnerCollections());
         config.addAcceptorConfiguration("tcp",
                 BrokerConfigurations.tcpUrl(settings.host(), settings.port()) + BrokerConfigurations.PROTOCOLS);
         config.addConnectorConfiguration("self", tcpUrl());

@@ -70,21 +70,14 @@ class MessagingConfiguration {
 
         private final String gatewayPassword = BrokerAccounts.gatewayPassword();
 
-        /** Hears pull-queue partners take their messages, for {@link CollectedMessages}. */
-        @Bean
-        PartnerCollections partnerCollections(PasserelleProperties properties, Clock clock) {
-            return new PartnerCollections(properties.pullQueuePartners(), clock);
-        }
-
         @Bean(destroyMethod = "stop")
-        EmbeddedBroker embeddedBroker(PasserelleProperties properties, PartnerCollections collections)
-                throws Exception {
+        EmbeddedBroker embeddedBroker(PasserelleProperties properties) throws Exception {
             PasserelleProperties.Broker broker = properties.broker();
             Map<String, String> passwords = BrokerAccounts.passwords(properties);
             EmbeddedBroker embedded = new EmbeddedBroker(new BrokerSettings(broker.host(), broker.port(),
                     broker.dataDirectory(), properties.services(), List.copyOf(properties.partners().keySet()),
                     passwords, GATEWAY_USER, gatewayPassword, broker.maxDeliveryAttempts(),
-                    broker.checkedJournalBufferTimeout()), collections);
+                    broker.checkedJournalBufferTimeout()), new PartnerCollections());
             try {
                 embedded.start();
             } catch (BrokerStartException e) {
@@ -92,18 +85,6 @@ class MessagingConfiguration {
                         : "passerelle.broker.data-directory", e.getMessage());
             }
             return embedded;
-        }
-
-        /** Records the collections heard; closed (a last run) before the broker stops. */
-        @Bean(destroyMethod = "close")
-        CollectedMessages collectedMessages(PartnerCollections collections, JdbcTemplate jdbc, AuditTrail audit,
-                EmbeddedBroker broker) {
-            return new CollectedMessages(collections, jdbc, audit, broker);
-        }
-
-        @Bean
-        RepeatingTask collectionRecording(CollectedMessages collected) {
-            return new RepeatingTask("collections", COLLECTIONS_INTERVAL, collected::record);
         }
 
         @Bean(destroyMethod = "destroy")
@@ -161,6 +142,17 @@ class MessagingConfiguration {
         JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);
         jms.setCacheLevelName("CACHE_CONSUMER");
         return jms;
+    }
+
+    /** Records the notes the broker writes when a pull-queue partner takes a message. */
+    @Bean
+    CollectedMessages collectedMessages(ConnectionFactory connectionFactory, JdbcTemplate jdbc, AuditTrail audit) {
+        return new CollectedMessages(connectionFactory, jdbc, audit);
+    }
+
+    @Bean
+    RepeatingTask collectionRecording(CollectedMessages collected) {
+        return new RepeatingTask("collections", COLLECTIONS_INTERVAL, collected::record);
     }
 
     /** The database, watched: while it cannot be reached, consumers wait instead of spending delivery attempts. */

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import fr.passerelle.gateway.broker.EmbeddedBroker;
+import fr.passerelle.gateway.broker.PartnerCollections;
 import fr.passerelle.gateway.broker.QueueDepths;
 import fr.passerelle.gateway.config.PasserelleProperties;
 import fr.passerelle.gateway.persistence.DatabaseAvailability;
@@ -47,6 +48,7 @@ class MetricsConfiguration {
         parties.partners().keySet().forEach(partner -> queues.add("partner." + partner + ".out"));
         queues.add(EmbeddedBroker.REVIEW);
         queues.add(EmbeddedBroker.QUARANTINE);
+        queues.add(PartnerCollections.QUEUE);
         return registry -> queues.forEach(queue -> Gauge.builder("passerelle.queue.depth", broker,
                 b -> depth(b, queue)).description("Messages waiting in a queue").tag("queue", queue)
                 .register(registry));

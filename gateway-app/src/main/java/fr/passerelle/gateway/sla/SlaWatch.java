@@ -28,9 +28,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Raises an alarm for every outbound copy of an URGENT or IMMEDIATE message that its partner has not acknowledged
  * within its SLA, and clears it once acknowledged. A push partner (https-push, amqp, sftp) acknowledges when its
  * channel took the message ({@code delivered_at}, after the verified signed receipt for https-push); a pull-queue
- * partner when it took the message from {@code partner.<p>.out}: the embedded broker tells that as it happens
- * ({@code CollectedMessages}); what it did not tell (external brokers, a gateway that crashed before recording it)
- * this watch finds out by looking in that queue, and records as the delivery.
+ * partner when it took the message from {@code partner.<p>.out}: the broker notes that as it happens, and
+ * {@code CollectedMessages} records it; where no note comes (a stock broker set up without the plugin), this
+ * watch finds out by looking in that queue, and records it as the delivery.
  *
  * <p>An alarm is a WARN line {@code SLA_BREACH ...}, the audit event SLA_BREACHED, the counter
  * {@code passerelle.sla.breaches{partner,priority}}, the gauge {@code passerelle.sla.open.breaches} and, when one

@@ -6,32 +6,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import fr.passerelle.gateway.broker.PartnerCollections.Taken;
 import fr.passerelle.gateway.testing.StompClient;
 import fr.passerelle.gateway.testing.StompClient.Frame;
 import fr.passerelle.routes.Headers;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 
 /**
- * A pull-queue partner taking a message from its queue on the embedded broker, heard once its acknowledgement is
- * committed, over any protocol; everything else that takes a message off a queue, not heard.
+ * A pull-queue partner taking a message from its queue on the embedded broker leaves a note on gateway.collections
+ * exactly when its acknowledgement commits, over any protocol; nothing else that takes a message off a queue does.
  */
 class PartnerCollectionsTest {
 
@@ -42,29 +43,28 @@ class PartnerCollectionsTest {
     Path data;
 
     private EmbeddedBroker broker;
-    private PartnerCollections collections;
     private int port;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (broker != null) {
-            broker.stop();
-        }
-    }
-
-    /** Spain and Europol take their messages from their queues; Morocco's queue is the gateway's to dispatch. */
-    private void start(int capacity) throws Exception {
+    @BeforeEach
+    void start() throws Exception {
         port = TestBrokers.freePort();
-        collections = new PartnerCollections(Set.of("spain", "europol"), Clock.systemUTC(), capacity);
-        broker = new EmbeddedBroker(TestBrokers.settings(data, port, MAX_DELIVERY_ATTEMPTS), collections);
+        broker = new EmbeddedBroker(TestBrokers.settings(data, port, MAX_DELIVERY_ATTEMPTS), new PartnerCollections());
         broker.start();
     }
 
+    @AfterEach
+    void stop() throws Exception {
+        broker.stop();
+    }
+
+    /** One note taken from gateway.collections. */
+    private record Note(String messageId, String partner, Instant at, String how) {
+    }
+
     @Test
-    void aPartnerTakingItsMessageOverStompIsHeardWithTheMessageIdAndHow() throws Exception {
-        start(PartnerCollections.CAPACITY);
+    void aPartnerTakingItsMessageOverStompLeavesANoteWithTheMessageIdAndHow() throws Exception {
         String messageId = queue("partner.spain.out");
-        Instant before = Instant.now();
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
         try (StompClient spain = new StompClient(WAIT)) {
             assertThat(spain.connect(HOST, port, "spain", password("spain"))).isTrue();
@@ -73,20 +73,18 @@ class PartnerCollectionsTest {
             spain.disconnect();
         }
 
-        List<Taken> taken = awaitTaken(1);
-        assertThat(taken).singleElement().satisfies(one -> {
-            assertThat(one.messageId()).isEqualTo(messageId);
-            assertThat(one.partner()).isEqualTo("spain");
-            assertThat(one.at()).isBetween(before, Instant.now());
-            assertThat(one.details()).startsWith("taken from partner.spain.out by spain over STOMP from ")
+        assertThat(notes(1)).singleElement().satisfies(note -> {
+            assertThat(note.messageId()).isEqualTo(messageId);
+            assertThat(note.partner()).isEqualTo("spain");
+            assertThat(note.at()).isBetween(before, Instant.now());
+            assertThat(note.how()).startsWith("taken from partner.spain.out by spain over STOMP from ")
                     .contains("127.0.0.1");
         });
     }
 
-    /** Taken in a transaction: heard at the commit, not at a rollback (the message is delivered again). */
+    /** Taken in a transaction: the note commits with it, and a rollback leaves none (the message comes again). */
     @Test
-    void aTransactedTakeIsHeardOnlyWhenCommitted() throws Exception {
-        start(PartnerCollections.CAPACITY);
+    void aTransactedTakeLeavesANoteOnlyWhenCommitted() throws Exception {
         String messageId = queue("partner.europol.out");
 
         try (Connection europol = core("europol")) {
@@ -95,39 +93,37 @@ class PartnerCollectionsTest {
             var consumer = session.createConsumer(session.createQueue("partner.europol.out"));
             assertThat(consumer.receive(WAIT.toMillis())).isNotNull();
             session.rollback();
-            assertThat(drain()).as("nothing taken on a rollback").isEmpty();
+            assertThat(broker.messageCount(PartnerCollections.QUEUE)).as("no note on a rollback").isZero();
 
             Message again = consumer.receive(WAIT.toMillis());
             assertThat(again.getStringProperty(Headers.MESSAGE_ID)).isEqualTo(messageId);
-            assertThat(drain()).as("nothing taken before the commit").isEmpty();
+            assertThat(broker.messageCount(PartnerCollections.QUEUE)).as("no note before the commit").isZero();
             session.commit();
         }
-        assertThat(drain()).singleElement().satisfies(one -> {
-            assertThat(one.messageId()).isEqualTo(messageId);
-            assertThat(one.partner()).isEqualTo("europol");
-            assertThat(one.details()).contains(" over CORE from ");
+        assertThat(notes(1)).singleElement().satisfies(note -> {
+            assertThat(note.messageId()).isEqualTo(messageId);
+            assertThat(note.partner()).isEqualTo("europol");
+            assertThat(note.how()).contains(" over CORE from ");
         });
     }
 
     /** An operator emptying a partner's queue, or the gateway dispatching a pushed-to partner's: no partner took it. */
     @Test
-    void takesByOthersThanThePartnerAreNotHeard() throws Exception {
-        start(PartnerCollections.CAPACITY);
+    void takesByOthersThanThePartnerLeaveNoNote() throws Exception {
         queue("partner.spain.out");
         queue("partner.morocco.out");
 
         takeCommitted(core(BrokerSettings.ADMIN), "partner.spain.out");
         takeCommitted(inVmGateway(), "partner.morocco.out");
 
-        assertThat(drain()).isEmpty();
         assertThat(broker.messageCount("partner.spain.out")).isZero();
         assertThat(broker.messageCount("partner.morocco.out")).isZero();
+        assertThat(broker.messageCount(PartnerCollections.QUEUE)).isZero();
     }
 
     /** A message the partner rolls back until the broker moves it to quarantine was not taken. */
     @Test
-    void aMessageMovedToQuarantineIsNotHeard() throws Exception {
-        start(PartnerCollections.CAPACITY);
+    void aMessageMovedToQuarantineLeavesNoNote() throws Exception {
         queue("partner.spain.out");
 
         try (Connection spain = core("spain")) {
@@ -142,16 +138,15 @@ class PartnerCollectionsTest {
         }
 
         assertThat(broker.messageCount(EmbeddedBroker.QUARANTINE)).isEqualTo(1);
-        assertThat(drain()).isEmpty();
+        assertThat(broker.messageCount(PartnerCollections.QUEUE)).isZero();
     }
 
     /**
-     * Messages an operator put there, without a messageId or with something else under its name, are heard all the
-     * same, without one: what an operator wrote never reaches the audit trail's columns.
+     * Messages an operator put there, without a messageId or with something else under its name, leave a note all
+     * the same, without one: what an operator wrote never reaches the audit trail's columns.
      */
     @Test
-    void aMessageWithoutAMessageIdIsHeardWithoutOne() throws Exception {
-        start(PartnerCollections.CAPACITY);
+    void aMessageWithoutAMessageIdLeavesANoteWithoutOne() throws Exception {
         try (Connection admin = core(BrokerSettings.ADMIN)) {
             Session session = admin.createSession(false, Session.AUTO_ACKNOWLEDGE);
             var producer = session.createProducer(session.createQueue("partner.spain.out"));
@@ -163,47 +158,38 @@ class PartnerCollectionsTest {
         takeCommitted(core("spain"), "partner.spain.out");
         takeCommitted(core("spain"), "partner.spain.out");
 
-        List<Taken> taken = drain();
-        assertThat(taken).extracting(Taken::messageId).containsExactly(null, null);
-        assertThat(taken).extracting(Taken::partner).containsOnly("spain");
-        assertThat(taken.get(0).details()).doesNotContain("is not a messageId");
-        assertThat(taken.get(1).details()).endsWith("(its PasserelleMessageId is not a messageId)")
-                .doesNotContain("xxx");
+        List<Note> notes = notes(2);
+        assertThat(notes).extracting(Note::messageId).containsExactly(null, null);
+        assertThat(notes).extracting(Note::partner).containsOnly("spain");
+        assertThat(notes.get(0).how()).doesNotContain("is not a messageId");
+        assertThat(notes.get(1).how()).endsWith("(its PasserelleMessageId is not a messageId)").doesNotContain("xxx");
     }
 
-    /** Past its capacity, collections are counted and dropped, never the broker's work held up. */
+    /** The notes are durable: a broker restarted (or crashed) after the take still has them for the gateway. */
     @Test
-    void pastItsCapacityTheNewestAreDropped() throws Exception {
-        start(1);
-        String first = queue("partner.spain.out");
-        queue("partner.spain.out");
-
+    void theNotesOutliveARestartOfTheBroker() throws Exception {
+        String messageId = queue("partner.spain.out");
         takeCommitted(core("spain"), "partner.spain.out");
-        takeCommitted(core("spain"), "partner.spain.out");
+        broker.stop();
 
-        assertThat(drain()).extracting(Taken::messageId).containsExactly(first);
-        assertThat(collections.waiting()).isZero();
+        broker = new EmbeddedBroker(TestBrokers.settings(data, port, MAX_DELIVERY_ATTEMPTS), new PartnerCollections());
+        broker.start();
+
+        assertThat(notes(1)).extracting(Note::messageId).containsExactly(messageId);
     }
 
-    /** Closing the TCP side ends partners' connections; the gateway's in-VM one goes on. */
+    /** Neither services nor partners may read or write the notes. */
     @Test
-    void closingTcpEndsPartnersConnectionsAndKeepsTheGateways() throws Exception {
-        start(PartnerCollections.CAPACITY);
-        try (Connection spain = core("spain"); Connection gateway = inVmGateway()) {
-            spain.start();
-            Session session = spain.createSession(true, Session.SESSION_TRANSACTED);
-            var consumer = session.createConsumer(session.createQueue("partner.spain.out"));
-
-            broker.closeTcp();
-
-            assertThatThrownBy(() -> {
-                consumer.receive(WAIT.toMillis());
-                session.commit();
-            }).isInstanceOf(JMSException.class);
-            assertThatThrownBy(() -> core("spain").close()).isInstanceOf(JMSException.class);
-            Session own = gateway.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            own.createProducer(own.createQueue("partner.spain.out")).send(own.createBytesMessage());
-            assertThat(broker.messageCount("partner.spain.out")).isEqualTo(1);
+    void onlyTheGatewayAndOperatorsReachTheNotes() throws Exception {
+        for (String account : List.of("spain", "ofast")) {
+            try (Connection connection = core(account)) {
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                assertThatThrownBy(() -> session.createConsumer(session.createQueue(PartnerCollections.QUEUE)))
+                        .as(account).isInstanceOf(JMSSecurityException.class);
+                assertThatThrownBy(() -> session.createProducer(session.createQueue(PartnerCollections.QUEUE))
+                        .send(session.createTextMessage("forged"))).as(account)
+                        .isInstanceOf(JMSSecurityException.class);
+            }
         }
     }
 
@@ -240,20 +226,22 @@ class PartnerCollectionsTest {
                 .createConnection();
     }
 
-    private List<Taken> drain() {
-        List<Taken> taken = new ArrayList<>();
-        collections.drainTo(taken, Integer.MAX_VALUE);
-        return taken;
-    }
-
-    /** Waits for {@code count} collections: a STOMP client's acknowledgement is not awaited by the client. */
-    private List<Taken> awaitTaken(int count) throws InterruptedException {
-        List<Taken> taken = new ArrayList<>();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (taken.size() < count && System.nanoTime() < deadline) {
-            collections.drainTo(taken, Integer.MAX_VALUE);
-            Thread.sleep(20);
+    /** Takes {@code count} notes, as the gateway does, waiting for each up to 5 s; no more are left. */
+    private List<Note> notes(int count) throws JMSException {
+        List<Note> notes = new ArrayList<>();
+        try (Connection gateway = inVmGateway()) {
+            gateway.start();
+            Session session = gateway.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(PartnerCollections.QUEUE));
+            for (int i = 0; i < count; i++) {
+                Message note = consumer.receive(WAIT.toMillis());
+                assertThat(note).as("note " + (i + 1) + " of " + count).isNotNull();
+                notes.add(new Note(note.getStringProperty(Headers.MESSAGE_ID), note.getStringProperty(Headers.PARTNER),
+                        Instant.ofEpochMilli(note.getLongProperty(PartnerCollections.TAKEN_AT)),
+                        note.getStringProperty(PartnerCollections.HOW)));
+            }
+            assertThat(consumer.receive(100)).as("no other note").isNull();
         }
-        return taken;
+        return notes;
     }
 }

@@ -23,6 +23,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
@@ -30,9 +32,17 @@ import org.apache.activemq.artemis.core.config.FileDeploymentManager;
 import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
 import org.apache.activemq.artemis.core.io.aio.AIOSequentialFileFactory;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+import org.apache.activemq.artemis.core.persistence.StorageManager;
+import org.apache.activemq.artemis.core.postoffice.PostOffice;
+import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.core.server.impl.AckReason;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -139,7 +149,7 @@ class StockArtemisConfigTest {
         assertThat(stock.isPopulateValidatedUser()).as("populate-validated-user").isEqualTo(
                 expected.isPopulateValidatedUser()).isTrue();
         assertThat(pluginClasses(stock)).as("broker plugins").isEqualTo(pluginClasses(expected))
-                .containsExactly(SenderStamp.class.getName());
+                .containsExactly(SenderStamp.class.getName(), PartnerCollections.class.getName());
         assertThat(stock.isPersistenceEnabled()).isEqualTo(expected.isPersistenceEnabled()).isTrue();
         assertThat(effective(stock.getJournalType())).isEqualTo(effective(expected.getJournalType()));
         assertThat(stock.getJournalBufferTimeout_NIO()).as("journal-buffer-timeout")
@@ -203,28 +213,7 @@ class StockArtemisConfigTest {
      */
     @Test
     void theSenderStampNeedsNoOtherPasserelleClass() throws Exception {
-        byte[] bytes;
-        try (InputStream in = SenderStamp.class.getResourceAsStream("SenderStamp.class")) {
-            bytes = Objects.requireNonNull(in).readAllBytes();
-        }
-        ClassLoader alone = new ClassLoader(SenderStamp.class.getClassLoader()) {
-            @Override
-            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                synchronized (getClassLoadingLock(name)) {
-                    if (name.equals(SenderStamp.class.getName())) {
-                        Class<?> found = findLoadedClass(name);
-                        return found != null ? found : defineClass(name, bytes, 0, bytes.length);
-                    }
-                    if (name.startsWith("fr.passerelle.")) {
-                        throw new ClassNotFoundException(name + " is not on a stock broker's class path");
-                    }
-                    return super.loadClass(name, resolve);
-                }
-            }
-        };
-        Class<?> stampClass = Class.forName(SenderStamp.class.getName(), true, alone);
-        assertThat(stampClass.getClassLoader()).isSameAs(alone);
-        ActiveMQServerMessagePlugin stamp = (ActiveMQServerMessagePlugin) stampClass.getConstructor().newInstance();
+        ActiveMQServerMessagePlugin stamp = (ActiveMQServerMessagePlugin) alone(SenderStamp.class);
 
         ServerSession session = (ServerSession) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ServerSession.class},
@@ -236,6 +225,89 @@ class StockArtemisConfigTest {
         assertThat(message.getStringProperty(SenderStamp.PROPERTY)).isEqualTo("ofast");
         assertThat(message.getStringProperty(SenderStamp.ARRIVAL)).isNotBlank();
         assertThat(message.isDurable()).isTrue();
+    }
+
+    /**
+     * The collections plugin, likewise: defined alone, it writes its note when Spain acknowledges a message on its
+     * queue (the broker around it played by stand-ins; the real one is in {@code PartnerCollectionsTest}).
+     */
+    @Test
+    void theCollectionsPluginNeedsNoOtherPasserelleClass() throws Exception {
+        ActiveMQServerPlugin plugin = (ActiveMQServerPlugin) alone(PartnerCollections.class);
+        List<Message> routed = new ArrayList<>();
+        ServerSession session = stand(ServerSession.class, (method, args) ->
+                method.equals("getValidatedUser") ? "spain" : null);
+        StorageManager storage = stand(StorageManager.class, (method, args) ->
+                method.equals("generateID") ? 42L : null);
+        PostOffice postOffice = stand(PostOffice.class, (method, args) -> {
+            routed.add((Message) args[0]);
+            return RoutingStatus.OK;
+        });
+        ActiveMQServer server = stand(ActiveMQServer.class, (method, args) -> switch (method) {
+            case "getSessionByID" -> session;
+            case "getStorageManager" -> storage;
+            case "getPostOffice" -> postOffice;
+            default -> null;
+        });
+        ServerConsumer consumer = stand(ServerConsumer.class, (method, args) -> switch (method) {
+            case "getQueueName" -> SimpleString.of("partner.spain.out");
+            case "getSessionID" -> "session-1";
+            case "getConnectionProtocolName" -> "AMQP";
+            case "getConnectionRemoteAddress" -> "/10.0.0.7:51234";
+            default -> null;
+        });
+        CoreMessage taken = new CoreMessage(1, 64);
+        taken.putStringProperty("PasserelleMessageId", "3f2b6c7d-8e9f-4f0e-9a55-5d1c1d0e8b44");
+        MessageReference reference = stand(MessageReference.class, (method, args) ->
+                method.equals("getMessage") ? taken : null);
+
+        plugin.registered(server);
+        plugin.messageAcknowledged(null, reference, AckReason.NORMAL, consumer);
+
+        assertThat(routed).singleElement().satisfies(note -> {
+            assertThat(note.getAddress()).isEqualTo(PartnerCollections.QUEUE);
+            assertThat(note.isDurable()).isTrue();
+            assertThat(note.getStringProperty("PasserelleMessageId")).isEqualTo("3f2b6c7d-8e9f-4f0e-9a55-5d1c1d0e8b44");
+            assertThat(note.getStringProperty("PasserellePartner")).isEqualTo("spain");
+            assertThat(note.getStringProperty(PartnerCollections.HOW))
+                    .isEqualTo("taken from partner.spain.out by spain over AMQP from /10.0.0.7:51234");
+        });
+    }
+
+    /** What a stand-in answers: the method's name and arguments in, the result out. */
+    private interface Answers {
+        Object answer(String method, Object[] args);
+    }
+
+    private static <T> T stand(Class<T> type, Answers answers) {
+        return type.cast(Proxy.newProxyInstance(StockArtemisConfigTest.class.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> answers.answer(method.getName(), args)));
+    }
+
+    /** An instance of {@code type} defined alone, every other Passerelle class out of reach, as a stock broker has it. */
+    private static Object alone(Class<?> type) throws Exception {
+        byte[] bytes;
+        try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
+            bytes = Objects.requireNonNull(in).readAllBytes();
+        }
+        ClassLoader alone = new ClassLoader(type.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                synchronized (getClassLoadingLock(name)) {
+                    if (name.equals(type.getName())) {
+                        Class<?> found = findLoadedClass(name);
+                        return found != null ? found : defineClass(name, bytes, 0, bytes.length);
+                    }
+                    if (name.startsWith("fr.passerelle.")) {
+                        throw new ClassNotFoundException(name + " is not on a stock broker's class path");
+                    }
+                    return super.loadClass(name, resolve);
+                }
+            }
+        };
+        Class<?> loaded = Class.forName(type.getName(), true, alone);
+        assertThat(loaded.getClassLoader()).isSameAs(alone);
+        return loaded.getConstructor().newInstance();
     }
 
     private static List<String> accounts() {

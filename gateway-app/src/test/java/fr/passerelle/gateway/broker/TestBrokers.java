@@ -8,17 +8,17 @@ import java.util.Map;
 import fr.passerelle.gateway.GatewayTestSupport;
 
 /** The sample parties and accounts the broker tests run with; every password is {@code sample-<id>}. */
-final class TestBrokers {
+public final class TestBrokers {
 
-    static final String HOST = "127.0.0.1";
+    public static final String HOST = "127.0.0.1";
     static final List<String> SERVICES = List.of("ofast", "douane", "gendarmerie", "police", "tracfin");
     static final List<String> PARTNERS = List.of("europol", "spain", "morocco", "caribbean", "benelux", "amon");
-    static final String GATEWAY = "gateway";
+    public static final String GATEWAY = "gateway";
 
     private TestBrokers() {
     }
 
-    static BrokerSettings settings(Path dataDirectory, int port, int maxDeliveryAttempts) {
+    public static BrokerSettings settings(Path dataDirectory, int port, int maxDeliveryAttempts) {
         Map<String, String> passwords = new HashMap<>();
         SERVICES.forEach(id -> passwords.put(id, password(id)));
         PARTNERS.forEach(id -> passwords.put(id, password(id)));
@@ -27,11 +27,11 @@ final class TestBrokers {
                 password(GATEWAY), maxDeliveryAttempts);
     }
 
-    static String password(String account) {
+    public static String password(String account) {
         return "sample-" + account;
     }
 
-    static int freePort() {
+    public static int freePort() {
         return GatewayTestSupport.freePort();
     }
 }

@@ -22,6 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import fr.passerelle.gateway.GatewayTestSupport;
 import fr.passerelle.gateway.broker.EmbeddedBroker;
 import fr.passerelle.gateway.broker.HaSettings;
+import fr.passerelle.gateway.broker.PartnerCollections;
 import fr.passerelle.gateway.broker.QueueDepths;
 import fr.passerelle.gateway.broker.ReplicatedBroker;
 import fr.passerelle.gateway.persistence.AuditVerifier;
@@ -34,7 +35,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Two gateways in external mode as competing consumers of one Passerelle broker, sharing one PostgreSQL database
  * (a fresh schema) and one storage key. ofast sends 1,000 reports for Spain. Expects each sealed once (one stored
  * copy, one {@code OUTBOUND_SEALED} across both gateways), each on {@code partner.spain.out} exactly once, nothing
- * in quarantine, one audit chain intact, and both gateways to have done part of the work. Skips, and says so, where
+ * in quarantine, Spain's takes recorded once each, one audit chain intact, and both gateways to have done part of
+ * the work. Skips, and says so, where
  * no PostgreSQL answers, unless PASSERELLE_REQUIRE_POSTGRES is set.
  */
 class CompetingGatewaysTest {
@@ -100,6 +102,15 @@ class CompetingGatewaysTest {
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         assertThat(taken.keySet()).as("every report on partner.spain.out").containsExactlyInAnyOrderElementsOf(ids);
         assertThat(taken.values()).as("each exactly once").containsOnly(1L);
+        // Spain's takes, noted by the broker of the pair and recorded once each, whichever gateway took the note.
+        assertThat(ScaleOut.await(Duration.ofSeconds(30), () -> jdbc.queryForObject("select count(*) from"
+                + " message_store where direction = 'OUTBOUND' and partner = 'spain' and delivered_at is not null",
+                Long.class) == MESSAGES)).as("every copy delivered as Spain took it").isTrue();
+        assertThat(jdbc.queryForObject("select count(*) from audit_record where event = 'OUTBOUND_COLLECTED'"
+                + " and partner = 'spain'", Long.class)).as("one OUTBOUND_COLLECTED each").isEqualTo(MESSAGES);
+        assertThat(jdbc.queryForObject("select count(distinct message_id) from audit_record"
+                + " where event = 'OUTBOUND_COLLECTED'", Long.class)).isEqualTo(MESSAGES);
+        assertThat(broker.messageCount(PartnerCollections.QUEUE)).as("no note left").isZero();
 
         assertThat(jdbc.queryForObject("select count(*) from message_store where direction = 'OUTBOUND'"
                 + " and partner = 'spain'", Integer.class)).as("one sealed copy each").isEqualTo(MESSAGES);

@@ -1,12 +1,6 @@
 package fr.passerelle.gateway.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyInt;
-import static org.mockito.Mockito.atLeastOnce;
-import static org.mockito.Mockito.inOrder;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,40 +8,46 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
-import java.util.Collection;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 import javax.sql.DataSource;
 
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.mockito.InOrder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
+import fr.passerelle.gateway.broker.BrokerSettings;
 import fr.passerelle.gateway.broker.EmbeddedBroker;
 import fr.passerelle.gateway.broker.PartnerCollections;
-import fr.passerelle.gateway.broker.PartnerCollections.Taken;
+import fr.passerelle.gateway.broker.TestBrokers;
 import fr.passerelle.gateway.persistence.Databases;
 import fr.passerelle.gateway.persistence.JdbcAuditTrail;
+import fr.passerelle.routes.Headers;
 import fr.passerelle.routes.RecordingAudit;
 import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.audit.AuditTrail;
 import fr.passerelle.routes.store.MessageStore;
 import fr.passerelle.routes.store.MessageStore.Direction;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
 
 /**
- * What a pull-queue partner took, recorded on H2 and PostgreSQL: the copy's delivery time and the audit record;
- * kept and written later when the database refuses; recorded at shutdown once the partners are cut off.
+ * The notes of what pull-queue partners took, recorded on H2 and PostgreSQL from a real broker queue: the copy's
+ * delivery time and the audit record; a batch the database refuses stays on the queue until it can be recorded.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class CollectedMessagesTest {
@@ -55,33 +55,45 @@ class CollectedMessagesTest {
     private static final Instant T = Instant.parse("2026-11-29T08:00:00Z");
 
     @TempDir
+    static Path data;
+
+    @TempDir
     Path keys;
 
-    /** What the broker heard, handed out at the next drain. */
-    private final Deque<Taken> heard = new ArrayDeque<>();
-    private final PartnerCollections collections = mock(PartnerCollections.class);
-    private final EmbeddedBroker broker = mock(EmbeddedBroker.class);
+    private static EmbeddedBroker broker;
+    private static ActiveMQConnectionFactory gateway;
+
     private final RecordingAudit audit = new RecordingAudit();
 
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = new EmbeddedBroker(TestBrokers.settings(data, TestBrokers.freePort(), 5), new PartnerCollections());
+        broker.start();
+        gateway = new ActiveMQConnectionFactory(broker.inVmUrl(), TestBrokers.GATEWAY,
+                TestBrokers.password(TestBrokers.GATEWAY));
+        gateway.setConsumerWindowSize(BrokerSettings.CONSUMER_WINDOW_SIZE);
+    }
+
     @AfterAll
-    static void dropSchemas() {
+    static void stopBroker() throws Exception {
+        broker.stop();
         Databases.dropCreatedSchemas();
     }
 
-    @SuppressWarnings("unchecked")
-    private CollectedMessages collected(DataSource dataSource, AuditTrail trail) {
-        when(collections.drainTo(any(), anyInt())).thenAnswer(call -> {
-            Collection<Taken> into = call.getArgument(0);
-            int max = call.getArgument(1);
-            int moved = 0;
-            while (!heard.isEmpty() && moved < max) {
-                into.add(heard.poll());
-                moved++;
+    @AfterEach
+    void emptyTheQueue() throws Exception {
+        try (Connection connection = gateway.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            var consumer = session.createConsumer(session.createQueue(PartnerCollections.QUEUE));
+            while (consumer.receive(50) != null) {
+                // emptied
             }
-            return moved;
-        });
-        when(collections.waiting()).thenAnswer(call -> heard.size());
-        return new CollectedMessages(collections, new JdbcTemplate(dataSource), trail, broker);
+        }
+    }
+
+    private CollectedMessages collected(DataSource dataSource, AuditTrail trail) {
+        return new CollectedMessages(gateway, new JdbcTemplate(dataSource), trail);
     }
 
     private JdbcMessageStore store(DataSource dataSource) throws Exception {
@@ -94,9 +106,28 @@ class CollectedMessagesTest {
                 new byte[] {1}, "<Envelope/>".getBytes(StandardCharsets.UTF_8), null, "arrival-" + messageId);
     }
 
-    private void took(String messageId, String partner, Instant at) {
-        heard.add(new Taken(messageId, partner, at, "taken from partner." + partner + ".out by " + partner
-                + " over STOMP from /127.0.0.1:40000"));
+    /** Notes as the broker writes them, one per collection. */
+    private static void took(int count, String messageId, String partner, Instant at) throws JMSException {
+        try (Connection connection = gateway.createConnection()) {
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer producer = session.createProducer(session.createQueue(PartnerCollections.QUEUE));
+            for (int i = 0; i < count; i++) {
+                Message note = session.createMessage();
+                if (messageId != null) {
+                    note.setStringProperty(Headers.MESSAGE_ID, messageId);
+                }
+                note.setStringProperty(Headers.PARTNER, partner);
+                note.setLongProperty(PartnerCollections.TAKEN_AT, at.toEpochMilli());
+                note.setStringProperty(PartnerCollections.HOW, "taken from partner." + partner + ".out by " + partner
+                        + " over STOMP from /127.0.0.1:40000");
+                producer.send(note);
+            }
+            session.commit();
+        }
+    }
+
+    private static void took(String messageId, String partner, Instant at) throws JMSException {
+        took(1, messageId, partner, at);
     }
 
     private static Instant deliveredAt(DataSource dataSource, String messageId, String partner) {
@@ -108,11 +139,12 @@ class CollectedMessagesTest {
 
     /**
      * Each copy taken is delivered when it was taken, with one audit record naming the partner and how; a copy not
-     * taken stays undelivered, and a collection for a message without an id is audited without touching the store.
+     * taken stays undelivered, and a note for a message without an id is audited without touching the store. The
+     * notes are gone from the queue once recorded.
      */
     @ParameterizedTest
     @EnumSource(Databases.class)
-    void recordsEachCollectionAsTheCopysDeliveryAndInTheAuditTrail(Databases database) throws Exception {
+    void recordsEachNoteAsTheCopysDeliveryAndInTheAuditTrail(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
         JdbcMessageStore store = store(dataSource);
         stored(store, "m-1", "spain");
@@ -135,6 +167,20 @@ class CollectedMessagesTest {
             assertThat(entry.details()).isEqualTo("taken from partner.spain.out by spain over STOMP from"
                     + " /127.0.0.1:40000");
         });
+        assertThat(broker.messageCount(PartnerCollections.QUEUE)).isZero();
+    }
+
+    /** A backlog larger than a batch is recorded batch after batch in one run. */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void aBacklogIsRecordedBatchAfterBatch(Databases database) throws Exception {
+        DataSource dataSource = database.fresh();
+        took(CollectedMessages.BATCH + 5, null, "spain", T);
+
+        collected(dataSource, audit).record();
+
+        assertThat(audit.writes()).extracting(List::size).containsExactly(CollectedMessages.BATCH, 5);
+        assertThat(broker.messageCount(PartnerCollections.QUEUE)).isZero();
     }
 
     /**
@@ -152,10 +198,9 @@ class CollectedMessagesTest {
         stored(store, "m-3", "spain");
         store.delivered("m-1", "spain", null, T.plusSeconds(60));
         store.delivered("m-2", "spain", null, T.plusSeconds(1));
-        JdbcAuditTrail trail = new JdbcAuditTrail(new JdbcTemplate(dataSource),
+        CollectedMessages collected = collected(dataSource, new JdbcAuditTrail(new JdbcTemplate(dataSource),
                 new DataSourceTransactionManager(dataSource), Clock.fixed(T, ZoneOffset.UTC),
-                UnaryOperator.identity(), Integer.MAX_VALUE);
-        CollectedMessages collected = collected(dataSource, trail);
+                UnaryOperator.identity(), Integer.MAX_VALUE));
         took("m-1", "spain", T.plusSeconds(5));
         took("m-2", "spain", T.plusSeconds(5));
         took("m-3", "spain", T.plusSeconds(5));
@@ -171,12 +216,13 @@ class CollectedMessagesTest {
     }
 
     /**
-     * While the audit trail cannot be written, the batch is kept (the warning said once) and written whole at the
-     * next run, after which the log says recording works again; nothing is recorded twice.
+     * While the audit trail cannot be written, the notes stay on the queue (the warning said once) and are recorded
+     * at a later run, after which the log says recording works again; nothing is recorded twice.
      */
     @ParameterizedTest
     @EnumSource(Databases.class)
-    void aBatchTheDatabaseRefusesIsWrittenAtTheNextRun(Databases database, CapturedOutput output) throws Exception {
+    void notesTheDatabaseRefusesStayOnTheQueueUntilRecorded(Databases database, CapturedOutput output)
+            throws Exception {
         DataSource dataSource = database.fresh();
         stored(store(dataSource), "m-1", "spain");
         AtomicBoolean away = new AtomicBoolean(true);
@@ -192,8 +238,10 @@ class CollectedMessagesTest {
         collected.record();
         collected.record();
         assertThat(audit.entries()).isEmpty();
-        assertThat(output.getOut()).containsOnlyOnce("Collections by partners cannot be recorded, tried again"
-                + " shortly; 1 wait: java.lang.IllegalStateException: database away");
+        assertThat(broker.messageCount(PartnerCollections.QUEUE)).isEqualTo(1);
+        assertThat(output.getOut()).containsOnlyOnce("Collections by partners cannot be recorded, the database"
+                + " failed; they wait on gateway.collections and are tried again shortly:"
+                + " java.lang.IllegalStateException: database away");
 
         away.set(false);
         took("m-2", "spain", T.plusSeconds(6));
@@ -202,24 +250,7 @@ class CollectedMessagesTest {
 
         assertThat(audit.entries()).extracting(AuditTrail.Entry::messageId).containsExactly("m-1", "m-2");
         assertThat(deliveredAt(dataSource, "m-1", "spain")).isEqualTo(T.plusSeconds(5));
+        assertThat(broker.messageCount(PartnerCollections.QUEUE)).isZero();
         assertThat(output.getOut()).containsOnlyOnce("Collections by partners are recorded again");
-    }
-
-    /** At shutdown: partners are cut off first, then what they took is recorded. */
-    @ParameterizedTest
-    @EnumSource(Databases.class)
-    void closingCutsPartnersOffThenRecords(Databases database) throws Exception {
-        DataSource dataSource = database.fresh();
-        stored(store(dataSource), "m-1", "spain");
-        CollectedMessages collected = collected(dataSource, audit);
-        took("m-1", "spain", T.plusSeconds(5));
-
-        collected.close();
-
-        InOrder order = inOrder(broker, collections);
-        order.verify(broker).closeTcp();
-        order.verify(collections, atLeastOnce()).drainTo(any(), anyInt());
-        assertThat(deliveredAt(dataSource, "m-1", "spain")).isEqualTo(T.plusSeconds(5));
-        assertThat(audit.events()).containsExactly(AuditEvent.OUTBOUND_COLLECTED);
     }
 }

@@ -22,8 +22,8 @@ class PartnerActivity {
      * @param lastDelivery when its channel last took a message (a pushed-to partner), or when a message was last
      *     queued for it (a pull-queue partner)
      * @param lastReceived when it last sent us a message
-     * @param lastTaken a pull-queue partner: when it last took a message from its queue, as the embedded broker
-     *     told (none with an external broker); else null
+     * @param lastTaken a pull-queue partner: when it last took a message from its queue, as the broker noted it;
+     *     else null
      */
     record Activity(Instant lastDelivery, Instant lastReceived, Instant lastTaken) {
 
