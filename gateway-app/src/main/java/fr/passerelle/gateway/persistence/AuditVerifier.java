@@ -50,24 +50,44 @@ public final class AuditVerifier {
     private record Checkpoint(String hash, Instant signedAt, String signature) {
     }
 
+    /**
+     * Verifies the trail up to the chain head as it is when the verification starts: records a running gateway
+     * appends meanwhile (each append moves the head in the same transaction as its records) are left for the next
+     * verification, instead of being taken for records removed from the end.
+     */
     public Result verify() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
+            long headSeq;
+            String headHash;
+            try (PreparedStatement head = connection.prepareStatement(
+                    "select last_seq, last_hash from audit_head where id = 1");
+                 ResultSet row = head.executeQuery()) {
+                if (!row.next()) {
+                    return new Result(0, null, "the chain head is missing");
+                }
+                headSeq = row.getLong(1);
+                headHash = row.getString(2);
+            }
             Map<Long, Checkpoint> checkpoints = new TreeMap<>();
-            try (PreparedStatement query = connection.prepareStatement(
-                    "select seq, record_hash, signed_at, signature from audit_checkpoint order by seq");
-                 ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    checkpoints.put(rows.getLong(1), new Checkpoint(rows.getString(2),
-                            rows.getTimestamp(3).toInstant(), rows.getString(4)));
+            try (PreparedStatement query = connection.prepareStatement("select seq, record_hash, signed_at, signature"
+                    + " from audit_checkpoint where seq <= ? order by seq")) {
+                query.setLong(1, headSeq);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        checkpoints.put(rows.getLong(1), new Checkpoint(rows.getString(2),
+                                rows.getTimestamp(3).toInstant(), rows.getString(4)));
+                    }
                 }
             }
             String expectedPrevious = AuditChain.GENESIS;
             long expectedSeq = 1;
             long count = 0;
             try (PreparedStatement query = connection.prepareStatement("select seq, recorded_at, message_id, event,"
-                    + " actor, partner, details, previous_hash, record_hash from audit_record order by seq")) {
+                    + " actor, partner, details, previous_hash, record_hash from audit_record where seq <= ?"
+                    + " order by seq")) {
+                query.setLong(1, headSeq);
                 query.setFetchSize(1000);
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
@@ -98,16 +118,16 @@ public final class AuditVerifier {
                     }
                 }
             }
-            try (PreparedStatement head = connection.prepareStatement(
-                    "select last_seq, last_hash from audit_head where id = 1");
-                 ResultSet row = head.executeQuery()) {
-                if (!row.next()) {
-                    return new Result(count, null, "the chain head is missing");
-                }
-                if (row.getLong(1) != count || !Objects.equals(row.getString(2), expectedPrevious)) {
-                    return new Result(count, row.getLong(1), "the chain head names record " + row.getLong(1)
-                            + " but the trail ends at record " + count + " (records were removed from the end)");
-                }
+            if (headSeq != count || !Objects.equals(headHash, expectedPrevious)) {
+                return new Result(count, headSeq, "the chain head names record " + headSeq
+                        + " but the trail ends at record " + count + " (records were removed from the end)");
+            }
+            // A record appended since is there with a head at least as far: the last record first, then the head.
+            long last = single(connection, "select coalesce(max(seq), 0) from audit_record");
+            long headNow = single(connection, "select last_seq from audit_head where id = 1");
+            if (last > headNow) {
+                return new Result(count, headNow + 1, "records " + (headNow + 1) + " to " + last + " are beyond the"
+                        + " chain head (records were added without it)");
             }
             if (!checkpoints.isEmpty()) {
                 long first = checkpoints.keySet().iterator().next();
@@ -115,6 +135,13 @@ public final class AuditVerifier {
                         + ", which is not in the trail (records were removed)");
             }
             return new Result(count, null, null);
+        }
+    }
+
+    private static long single(Connection connection, String sql) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(sql); ResultSet row = query.executeQuery()) {
+            row.next();
+            return row.getLong(1);
         }
     }
 

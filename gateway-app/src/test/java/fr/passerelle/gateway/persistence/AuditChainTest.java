@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -151,6 +152,60 @@ class AuditChainTest {
 
         assertThat(result.intact()).isFalse();
         assertThat(result.problem()).contains("removed from the end");
+    }
+
+    /** Tampering: a forged record added at the end with a correct hash, the chain head left as it was. */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void aRecordAddedBeyondTheHeadIsFound(Databases database) throws Exception {
+        DataSource dataSource = withRecords(database, 20);
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        String previous = jdbc.queryForObject("select record_hash from audit_record where seq = 20", String.class);
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        AuditChain.Entry forged = new AuditChain.Entry(21, at, "forged", "INBOUND_DELIVERED", "gateway", "spain",
+                null);
+        jdbc.update("insert into audit_record (seq, recorded_at, message_id, event, actor, partner, details,"
+                + " previous_hash, record_hash) values (21, ?, 'forged', 'INBOUND_DELIVERED', 'gateway', 'spain',"
+                + " null, ?, ?)", Timestamp.from(at), previous, AuditChain.hash(previous, forged));
+
+        AuditVerifier.Result result = verify(dataSource);
+
+        assertThat(result.brokenSeq()).isEqualTo(21);
+        assertThat(result.problem()).contains("beyond the chain head");
+    }
+
+    /**
+     * A running gateway keeps appending while a person verifies: each verification checks the trail as far as the
+     * head went when it started and finds it intact, whatever is appended meanwhile.
+     */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void aTrailBeingAppendedToVerifiesIntact(Databases database) throws Exception {
+        DataSource dataSource = withRecords(database, 20);
+        // No checkpoints on the way: each one's signature check would make the verifications the slow part.
+        JdbcAuditTrail trail = new JdbcAuditTrail(new JdbcTemplate(dataSource),
+                new DataSourceTransactionManager(dataSource), Clock.systemUTC(),
+                statement -> CMS.sign(statement, TestPki.credential("fr", "sign")), Integer.MAX_VALUE);
+        AtomicBoolean appending = new AtomicBoolean(true);
+        Thread appender = new Thread(() -> {
+            for (int i = 0; i < 1_000; i++) {
+                trail.record("live-" + i, AuditEvent.OUTBOUND_QUEUED, "gateway", "spain", "partner.spain.out");
+            }
+            appending.set(false);
+        });
+        appender.start();
+        int verifications = 0;
+        try {
+            while (appending.get()) {
+                AuditVerifier.Result result = verify(dataSource);
+                assertThat(result.intact()).as("verification " + verifications + ": " + result.problem()).isTrue();
+                verifications++;
+            }
+        } finally {
+            appender.join();
+        }
+        assertThat(verifications).as("verifications made while records were appended").isGreaterThan(2);
+        assertThat(verify(dataSource).records()).isEqualTo(1_020);
     }
 
     /**
