@@ -56,6 +56,18 @@ class AuditChainTest {
         return dataSource;
     }
 
+    /** Inserts a forged record at {@code seq}, chained to record {@code seq - 1} with a correct hash of its own. */
+    private static void forge(JdbcTemplate jdbc, long seq) {
+        String previous = jdbc.queryForObject("select record_hash from audit_record where seq = ?", String.class,
+                seq - 1);
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        AuditChain.Entry forged = new AuditChain.Entry(seq, at, "forged", "INBOUND_DELIVERED", "gateway", "spain",
+                null);
+        jdbc.update("insert into audit_record (seq, recorded_at, message_id, event, actor, partner, details,"
+                + " previous_hash, record_hash) values (?, ?, 'forged', 'INBOUND_DELIVERED', 'gateway', 'spain', null,"
+                + " ?, ?)", seq, Timestamp.from(at), previous, AuditChain.hash(previous, forged));
+    }
+
     private static AuditVerifier.Result verify(DataSource dataSource) throws Exception {
         return new AuditVerifier(dataSource, FR_CA).verify();
     }
@@ -160,13 +172,7 @@ class AuditChainTest {
     void aRecordAddedBeyondTheHeadIsFound(Databases database) throws Exception {
         DataSource dataSource = withRecords(database, 20);
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-        String previous = jdbc.queryForObject("select record_hash from audit_record where seq = 20", String.class);
-        Instant at = Instant.parse("2026-01-01T00:00:00Z");
-        AuditChain.Entry forged = new AuditChain.Entry(21, at, "forged", "INBOUND_DELIVERED", "gateway", "spain",
-                null);
-        jdbc.update("insert into audit_record (seq, recorded_at, message_id, event, actor, partner, details,"
-                + " previous_hash, record_hash) values (21, ?, 'forged', 'INBOUND_DELIVERED', 'gateway', 'spain',"
-                + " null, ?, ?)", Timestamp.from(at), previous, AuditChain.hash(previous, forged));
+        forge(jdbc, 21);
 
         AuditVerifier.Result result = verify(dataSource);
 
@@ -220,12 +226,7 @@ class AuditChainTest {
         for (long seq = 20; seq >= 7; seq--) {
             jdbc.update("update audit_record set seq = ? where seq = ?", seq + 1, seq);
         }
-        String previous = jdbc.queryForObject("select record_hash from audit_record where seq = 6", String.class);
-        Instant at = Instant.parse("2026-01-01T00:00:00Z");
-        AuditChain.Entry forged = new AuditChain.Entry(7, at, "forged", "INBOUND_DELIVERED", "gateway", "spain", null);
-        jdbc.update("insert into audit_record (seq, recorded_at, message_id, event, actor, partner, details,"
-                + " previous_hash, record_hash) values (7, ?, 'forged', 'INBOUND_DELIVERED', 'gateway', 'spain', null,"
-                + " ?, ?)", Timestamp.from(at), previous, AuditChain.hash(previous, forged));
+        forge(jdbc, 7);
 
         AuditVerifier.Result result = verify(dataSource);
 
