@@ -23,6 +23,7 @@ public final class ExternalBroker implements AutoCloseable {
 
     private final String url;
     private final ActiveMQConnectionFactory factory;
+    private final ActiveMQConnectionFactory notes;
 
     /**
      * @throws IllegalArgumentException when the URL is missing, holds a credential, or is not an Artemis URL, or
@@ -33,6 +34,10 @@ public final class ExternalBroker implements AutoCloseable {
         this.factory = new ActiveMQConnectionFactory(this.url, BrokerSettings.GATEWAY_USER, password(gatewayPassword));
         if (!url.contains("reconnectAttempts=")) {
             factory.setReconnectAttempts(-1);
+        }
+        this.notes = new ActiveMQConnectionFactory(this.url, BrokerSettings.GATEWAY_USER, password(gatewayPassword));
+        if (!url.contains("reconnectAttempts=")) {
+            notes.setReconnectAttempts(-1);
         }
         if (!url.contains("consumerWindowSize=")) {
             factory.setConsumerWindowSize(BrokerSettings.CONSUMER_WINDOW_SIZE);
@@ -72,9 +77,18 @@ public final class ExternalBroker implements AutoCloseable {
         return factory;
     }
 
+    /**
+     * The same account, for the notes of collections alone: with Artemis's consumer window, so that notes stream to
+     * the one consumer that takes them instead of costing a round trip each.
+     */
+    public ConnectionFactory notesConnectionFactory() {
+        return notes;
+    }
+
     @Override
     public void close() {
         factory.close();
+        notes.close();
     }
 
     /** Never shows the password. */

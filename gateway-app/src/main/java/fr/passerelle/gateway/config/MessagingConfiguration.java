@@ -87,6 +87,13 @@ class MessagingConfiguration {
             return embedded;
         }
 
+        /** Records the notes the broker writes when a pull-queue partner takes a message. */
+        @Bean(destroyMethod = "close")
+        CollectedMessages collectedMessages(EmbeddedBroker broker, JdbcTemplate jdbc, AuditTrail audit) {
+            return new CollectedMessages(new ActiveMQConnectionFactory(broker.inVmUrl(), GATEWAY_USER,
+                    gatewayPassword), jdbc, audit);
+        }
+
         @Bean(destroyMethod = "destroy")
         CachingConnectionFactory connectionFactory(EmbeddedBroker broker) {
             ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.inVmUrl(), GATEWAY_USER,
@@ -113,6 +120,12 @@ class MessagingConfiguration {
             } catch (IllegalArgumentException e) {
                 throw new InvalidConfigurationException("passerelle.broker.url", e.getMessage());
             }
+        }
+
+        /** Records the notes the brokers write when a pull-queue partner takes a message. */
+        @Bean(destroyMethod = "close")
+        CollectedMessages collectedMessages(ExternalBroker broker, JdbcTemplate jdbc, AuditTrail audit) {
+            return new CollectedMessages(broker.notesConnectionFactory(), jdbc, audit);
         }
 
         @Bean(destroyMethod = "destroy")
@@ -142,12 +155,6 @@ class MessagingConfiguration {
         JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);
         jms.setCacheLevelName("CACHE_CONSUMER");
         return jms;
-    }
-
-    /** Records the notes the broker writes when a pull-queue partner takes a message. */
-    @Bean
-    CollectedMessages collectedMessages(ConnectionFactory connectionFactory, JdbcTemplate jdbc, AuditTrail audit) {
-        return new CollectedMessages(connectionFactory, jdbc, audit);
     }
 
     @Bean

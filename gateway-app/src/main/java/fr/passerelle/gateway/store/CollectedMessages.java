@@ -8,6 +8,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jms.connection.CachingConnectionFactory;
 
 import fr.passerelle.gateway.broker.PartnerCollections;
 import fr.passerelle.routes.Headers;
@@ -26,12 +27,14 @@ import jakarta.jms.Session;
  * {@code DELIVERED}; the SLA watch clears its alarm, or never raises one) and the audit record
  * {@code OUTBOUND_COLLECTED}, saying how it was taken.
  *
- * <p>{@link #record} runs every fraction of a second on a thread of its own. It takes the notes in batches, in a
+ * <p>{@link #record} runs every fraction of a second on a thread of its own, over a connection of its own whose
+ * consumer the broker may send notes ahead of asking (the gateway's other consumers take one message per request,
+ * for priorities' sake, which would cost a round trip per note here). It takes the notes in batches, in a
  * broker transaction committed once the batch is in the database: a note the database refuses stays on the queue and
  * is recorded at a later run, and one whose gateway stops or crashes midway is recorded by the next run of any
  * gateway. The log says when recording stops working and when it works again.
  */
-public class CollectedMessages {
+public class CollectedMessages implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CollectedMessages.class);
 
@@ -49,15 +52,22 @@ public class CollectedMessages {
     record Taken(String messageId, String partner, Instant at, String how) {
     }
 
-    private final ConnectionFactory broker;
+    private final CachingConnectionFactory broker;
     private final JdbcTemplate jdbc;
     private final AuditTrail audit;
     private boolean failing;
 
+    /** @param broker the gateway's account on the broker, the consumer window left as Artemis has it */
     public CollectedMessages(ConnectionFactory broker, JdbcTemplate jdbc, AuditTrail audit) {
-        this.broker = broker;
+        this.broker = new CachingConnectionFactory(broker);
         this.jdbc = jdbc;
         this.audit = audit;
+    }
+
+    /** Closes its connection to the broker. */
+    @Override
+    public void close() {
+        broker.destroy();
     }
 
     /** Records the notes waiting, batch after batch; stops at the first batch that cannot be recorded. */

@@ -8,6 +8,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
@@ -27,7 +28,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
-import fr.passerelle.gateway.broker.BrokerSettings;
 import fr.passerelle.gateway.broker.EmbeddedBroker;
 import fr.passerelle.gateway.broker.PartnerCollections;
 import fr.passerelle.gateway.broker.TestBrokers;
@@ -64,6 +64,7 @@ class CollectedMessagesTest {
     private static ActiveMQConnectionFactory gateway;
 
     private final RecordingAudit audit = new RecordingAudit();
+    private final List<CollectedMessages> opened = new ArrayList<>();
 
     @BeforeAll
     static void startBroker() throws Exception {
@@ -71,7 +72,6 @@ class CollectedMessagesTest {
         broker.start();
         gateway = new ActiveMQConnectionFactory(broker.inVmUrl(), TestBrokers.GATEWAY,
                 TestBrokers.password(TestBrokers.GATEWAY));
-        gateway.setConsumerWindowSize(BrokerSettings.CONSUMER_WINDOW_SIZE);
     }
 
     @AfterAll
@@ -82,6 +82,7 @@ class CollectedMessagesTest {
 
     @AfterEach
     void emptyTheQueue() throws Exception {
+        opened.forEach(CollectedMessages::close);
         try (Connection connection = gateway.createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -93,7 +94,9 @@ class CollectedMessagesTest {
     }
 
     private CollectedMessages collected(DataSource dataSource, AuditTrail trail) {
-        return new CollectedMessages(gateway, new JdbcTemplate(dataSource), trail);
+        CollectedMessages collected = new CollectedMessages(gateway, new JdbcTemplate(dataSource), trail);
+        opened.add(collected);
+        return collected;
     }
 
     private JdbcMessageStore store(DataSource dataSource) throws Exception {
