@@ -31,17 +31,21 @@ public final class ExternalBroker implements AutoCloseable {
      */
     public ExternalBroker(String url, String gatewayPassword) {
         this.url = check(url);
-        this.factory = new ActiveMQConnectionFactory(this.url, BrokerSettings.GATEWAY_USER, password(gatewayPassword));
-        if (!url.contains("reconnectAttempts=")) {
-            factory.setReconnectAttempts(-1);
-        }
-        this.notes = new ActiveMQConnectionFactory(this.url, BrokerSettings.GATEWAY_USER, password(gatewayPassword));
-        if (!url.contains("reconnectAttempts=")) {
-            notes.setReconnectAttempts(-1);
-        }
+        String password = password(gatewayPassword);
+        this.factory = gatewayAccount(this.url, password);
         if (!url.contains("consumerWindowSize=")) {
             factory.setConsumerWindowSize(BrokerSettings.CONSUMER_WINDOW_SIZE);
         }
+        this.notes = gatewayAccount(this.url, password);
+    }
+
+    /** Connections of the gateway's account that reconnect for ever, unless the URL says otherwise. */
+    private static ActiveMQConnectionFactory gatewayAccount(String url, String password) {
+        ActiveMQConnectionFactory account = new ActiveMQConnectionFactory(url, BrokerSettings.GATEWAY_USER, password);
+        if (!url.contains("reconnectAttempts=")) {
+            account.setReconnectAttempts(-1);
+        }
+        return account;
     }
 
     /** The broker URL is checked before it is parsed, so that no message repeats a URL that holds a secret. */

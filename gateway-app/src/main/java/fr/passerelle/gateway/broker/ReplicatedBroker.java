@@ -17,7 +17,8 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 /**
  * One broker of a replicated HA pair (Artemis shared-nothing replication), for gateways that run outside the
  * broker's process: the same queues, accounts, sender stamp, quarantine and notes of collections as the embedded
- * broker ({@link BrokerConfigurations#base}, {@link PartnerCollections}), one TCP acceptor, and a cluster connection to the other broker of the pair.
+ * broker ({@link BrokerConfigurations#base}, {@link PartnerCollections}), one TCP acceptor, and a cluster connection
+ * to the other broker of the pair.
  *
  * <p>The primary is active and replicates every journal write to the backup before it answers; the backup stays
  * passive. A primary stopped here asks its backup to take over ({@code failover-on-shutdown}); restarted, it first

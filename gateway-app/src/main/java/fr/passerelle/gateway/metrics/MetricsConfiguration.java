@@ -3,6 +3,7 @@ package fr.passerelle.gateway.metrics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -32,8 +33,8 @@ class MetricsConfiguration {
 
     @Bean
     AuditTrail meteredAuditTrail(JdbcAuditTrail trail, MeterRegistry registry, PasserelleProperties properties) {
-        List<String> pushed = properties.partners().keySet().stream()
-                .filter(partner -> !properties.pullQueuePartners().contains(partner)).toList();
+        List<String> pushed = properties.partners().entrySet().stream()
+                .filter(partner -> !partner.getValue().channel().pullQueue()).map(Map.Entry::getKey).toList();
         return new MeteredAuditTrail(trail, registry).fromZero(properties.partners().keySet(), pushed);
     }
 

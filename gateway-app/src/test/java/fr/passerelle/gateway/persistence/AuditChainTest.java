@@ -42,8 +42,12 @@ class AuditChainTest {
     private static final PartnerTrust FR_CA = TestPki.partner("fr").trust();
 
     private static JdbcAuditTrail trail(DataSource dataSource) {
+        return trail(dataSource, 5);
+    }
+
+    private static JdbcAuditTrail trail(DataSource dataSource, int checkpointEvery) {
         return new JdbcAuditTrail(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
-                Clock.systemUTC(), statement -> CMS.sign(statement, TestPki.credential("fr", "sign")), 5);
+                Clock.systemUTC(), statement -> CMS.sign(statement, TestPki.credential("fr", "sign")), checkpointEvery);
     }
 
     private static DataSource withRecords(Databases database, int count) {
@@ -189,9 +193,7 @@ class AuditChainTest {
     void aTrailBeingAppendedToVerifiesIntact(Databases database) throws Exception {
         DataSource dataSource = withRecords(database, 20);
         // No checkpoints on the way: each one's signature check would make the verifications the slow part.
-        JdbcAuditTrail trail = new JdbcAuditTrail(new JdbcTemplate(dataSource),
-                new DataSourceTransactionManager(dataSource), Clock.systemUTC(),
-                statement -> CMS.sign(statement, TestPki.credential("fr", "sign")), Integer.MAX_VALUE);
+        JdbcAuditTrail trail = trail(dataSource, Integer.MAX_VALUE);
         AtomicBoolean appending = new AtomicBoolean(true);
         Thread appender = new Thread(() -> {
             for (int i = 0; i < 1_000; i++) {
