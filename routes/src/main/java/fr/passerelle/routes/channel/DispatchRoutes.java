@@ -157,10 +157,11 @@ public final class DispatchRoutes extends RouteBuilder {
                     pause(wait, exchange.getContext());
                     continue;
                 }
+                // The channel is known UP before the messages waiting for this one's turn go.
+                health.succeeded(partner);
                 if (retrying) {
                     turns.attempted(partner);
                 }
-                health.succeeded(partner);
                 delivered(outgoing, copy, delivery);
                 return;
             }
