@@ -1,6 +1,7 @@
 package fr.passerelle.gateway.store;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,16 +53,28 @@ public class CollectedMessages implements AutoCloseable {
     record Taken(String messageId, String partner, Instant at, String how) {
     }
 
+    /**
+     * How long a run goes on taking batches: past it, the run ends after its batch and the next run takes the rest,
+     * so that stopping the gateway never waits for a long backlog (the database away for a while) to be recorded.
+     */
+    static final Duration RUN_LIMIT = Duration.ofSeconds(1);
+
     private final CachingConnectionFactory broker;
     private final JdbcTemplate jdbc;
     private final AuditTrail audit;
+    private final Duration runLimit;
     private boolean failing;
 
     /** @param broker the gateway's account on the broker, the consumer window left as Artemis has it */
     public CollectedMessages(ConnectionFactory broker, JdbcTemplate jdbc, AuditTrail audit) {
+        this(broker, jdbc, audit, RUN_LIMIT);
+    }
+
+    CollectedMessages(ConnectionFactory broker, JdbcTemplate jdbc, AuditTrail audit, Duration runLimit) {
         this.broker = new CachingConnectionFactory(broker);
         this.jdbc = jdbc;
         this.audit = audit;
+        this.runLimit = runLimit;
     }
 
     /** Closes its connection to the broker. */
@@ -70,8 +83,12 @@ public class CollectedMessages implements AutoCloseable {
         broker.destroy();
     }
 
-    /** Records the notes waiting, batch after batch; stops at the first batch that cannot be recorded. */
+    /**
+     * Records the notes waiting, batch after batch, for {@link #RUN_LIMIT} at most; stops at the first batch that
+     * cannot be recorded.
+     */
     public synchronized void record() {
+        long until = System.nanoTime() + runLimit.toNanos();
         try (Connection connection = broker.createConnection()) {
             connection.start();
             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
@@ -86,7 +103,7 @@ public class CollectedMessages implements AutoCloseable {
                     if (taken > 0 && !recorded(batch, session)) {
                         return;
                     }
-                } while (taken == BATCH);
+                } while (taken == BATCH && System.nanoTime() - until < 0);
             } finally {
                 session.close();
             }

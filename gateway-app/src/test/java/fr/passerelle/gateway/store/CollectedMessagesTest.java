@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -93,8 +94,13 @@ class CollectedMessagesTest {
         }
     }
 
+    /** Runs as long as their backlog needs, however slow the machine. */
     private CollectedMessages collected(DataSource dataSource, AuditTrail trail) {
-        CollectedMessages collected = new CollectedMessages(gateway, new JdbcTemplate(dataSource), trail);
+        return collected(dataSource, trail, Duration.ofMinutes(5));
+    }
+
+    private CollectedMessages collected(DataSource dataSource, AuditTrail trail, Duration runLimit) {
+        CollectedMessages collected = new CollectedMessages(gateway, new JdbcTemplate(dataSource), trail, runLimit);
         opened.add(collected);
         return collected;
     }
@@ -181,6 +187,25 @@ class CollectedMessagesTest {
         took(CollectedMessages.BATCH + 5, null, "spain", T);
 
         collected(dataSource, audit).record();
+
+        assertThat(audit.writes()).extracting(List::size).containsExactly(CollectedMessages.BATCH, 5);
+        assertThat(broker.messageCount(PartnerCollections.QUEUE)).isZero();
+    }
+
+    /** A run past its time limit ends after its batch: the next run records the rest. */
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void aRunPastItsTimeEndsAfterItsBatch(Databases database) throws Exception {
+        DataSource dataSource = database.fresh();
+        took(CollectedMessages.BATCH + 5, null, "spain", T);
+        CollectedMessages collected = collected(dataSource, audit, Duration.ZERO);
+
+        collected.record();
+
+        assertThat(audit.writes()).extracting(List::size).containsExactly(CollectedMessages.BATCH);
+        assertThat(broker.messageCount(PartnerCollections.QUEUE)).isEqualTo(5);
+
+        collected.record();
 
         assertThat(audit.writes()).extracting(List::size).containsExactly(CollectedMessages.BATCH, 5);
         assertThat(broker.messageCount(PartnerCollections.QUEUE)).isZero();
