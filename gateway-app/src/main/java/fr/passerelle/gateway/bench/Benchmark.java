@@ -1,5 +1,6 @@
 package fr.passerelle.gateway.bench;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
+import fr.passerelle.gateway.broker.PartnerCollections;
+import fr.passerelle.gateway.broker.QueueDepths;
 import fr.passerelle.gateway.config.PasserelleProperties;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.StageTimings;
@@ -181,7 +184,8 @@ public final class Benchmark {
         progress.accept("disk sync: " + DiskSync.WRITES + " synced writes of 4 KiB in " + brokerData);
         String diskSync = DiskSync.probe(brokerData).text();
         StompFlow pipeline = new StompFlow(gateway.brokerPort(), endpoint(properties, SERVICE, NATIONAL_OUT),
-                endpoint(properties, PARTNER, PARTNER_OUT), envelopes::envelope, false, patience);
+                endpoint(properties, PARTNER, PARTNER_OUT), envelopes::envelope, false, patience,
+                this::collectionsRecorded);
         String warmedUp = warmUp(sealing, cores, pipeline);
 
         progress.accept("sealing loop: " + settings.messages() + " on 1 thread and " + settings.messages() + " on "
@@ -199,7 +203,8 @@ public final class Benchmark {
         try (PlainBroker broker = PlainBroker.start(properties, brokerData, brokerPort, forwarders, NATIONAL_OUT,
                 PARTNER_OUT)) {
             StompFlow plain = new StompFlow(brokerPort, endpoint(properties, SERVICE, NATIONAL_OUT),
-                    endpoint(properties, PARTNER, PARTNER_OUT), envelopes::envelope, true, patience);
+                    endpoint(properties, PARTNER, PARTNER_OUT), envelopes::envelope, true, patience,
+                    StompFlow.Afterwards.NOTHING);
             // Its own code paths (the forwarder, a fresh journal) are compiled before it is measured.
             brokerWarmedUp = settle("plain broker", plain);
             // The plain broker's rounds made the JIT compile anew some code both flows share (its profiles
@@ -292,6 +297,23 @@ public final class Benchmark {
             runs++;
         }
         return new Measured(run, runs);
+    }
+
+    /**
+     * Waits until the gateway has recorded Spain's takes of the run ({@value PartnerCollections#QUEUE} empty): that
+     * work is the pipeline's, and left to go on it would weigh on the next run, a plain broker one as often as not.
+     */
+    private void collectionsRecorded() throws IOException, InterruptedException {
+        QueueDepths depths = gateway.bean(QueueDepths.class);
+        long deadline = System.nanoTime() + patience.toNanos();
+        for (long left = depths.messageCount(PartnerCollections.QUEUE); left > 0;
+                left = depths.messageCount(PartnerCollections.QUEUE)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException(left + " of " + PARTNER + "'s takes were still not recorded after "
+                        + patience.toSeconds() + " s: notes wait on " + PartnerCollections.QUEUE);
+            }
+            Thread.sleep(5);
+        }
     }
 
     private static String percent(double share) {

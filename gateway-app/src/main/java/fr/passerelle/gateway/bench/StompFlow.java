@@ -67,33 +67,51 @@ final class StompFlow {
             double runMillis, double compiling) {
     }
 
+    /**
+     * What the flow under test still does once the last message arrived, waited for before a run ends and counted in
+     * its processor time, so that it weighs on this run and not on the next one.
+     */
+    @FunctionalInterface
+    interface Afterwards {
+        Afterwards NOTHING = () -> { };
+
+        void await() throws IOException, InterruptedException;
+    }
+
     private final int port;
     private final Endpoint from;
     private final Endpoint to;
     private final Function<String, byte[]> bodies;
     private final boolean tagged;
     private final Duration patience;
+    private final Afterwards afterwards;
 
     /**
      * @param bodies the body of the message of a given id
      * @param tagged whether the sender puts the id in {@value #ID_HEADER} itself (else the flow under test does)
      * @param patience how long a run may wait for its last message
+     * @param afterwards what the flow still does after the last arrival, waited for at the end of each run
      */
     StompFlow(int port, Endpoint from, Endpoint to, Function<String, byte[]> bodies, boolean tagged,
-            Duration patience) {
+            Duration patience, Afterwards afterwards) {
         this.port = port;
         this.from = from;
         this.to = to;
         this.bodies = bodies;
         this.tagged = tagged;
         this.patience = patience;
+        this.afterwards = afterwards;
     }
 
-    /** Sends {@code count} messages as fast as the broker confirms them; the time until the last one arrived. */
+    /**
+     * Sends {@code count} messages as fast as the broker confirms them; the time until the last one arrived, and the
+     * processor time until the flow's work after it is done too.
+     */
     Throughput throughput(int count) throws IOException, InterruptedException {
         long cpuBefore = processCpuNanos();
         long compiledBefore = compileMillis();
         Run run = run(count, 0);
+        afterwards.await();
         long cpuAfter = processCpuNanos();
         long compiledAfter = compileMillis();
         return new Throughput(count, run.lastArrival() - run.firstSend(),
@@ -122,6 +140,7 @@ final class StompFlow {
         long compiledBefore = compileMillis();
         Run run = run(count, rate);
         long compiled = compiledBefore < 0 ? -1 : compileMillis() - compiledBefore;
+        afterwards.await();
         long[] latencies = new long[count];
         for (int i = 0; i < count; i++) {
             latencies[i] = run.arrivals()[i] - run.sends()[i];

@@ -12,12 +12,15 @@ import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
+import org.springframework.jdbc.core.JdbcTemplate;
+
 import fr.passerelle.gateway.bench.BenchFolder;
 import fr.passerelle.gateway.bench.Benchmark;
 import fr.passerelle.gateway.bench.BenchGateway;
 import fr.passerelle.gateway.config.PasserelleProperties;
 import fr.passerelle.gateway.persistence.AuditVerifier;
 import fr.passerelle.pki.Pem;
+import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.seal.PartnerTrust;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -135,10 +138,20 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.print(report.text());
             System.out.println("audit chain:        " + (audit.intact() ? "intact, " + audit.records() + " records"
                     : "BROKEN at record " + audit.brokenSeq() + ": " + audit.problem()));
-            if (!audit.intact()) {
+            JdbcTemplate jdbc = new JdbcTemplate(gateway.bean(DataSource.class));
+            long queued = count(jdbc, AuditEvent.OUTBOUND_QUEUED);
+            long collected = count(jdbc, AuditEvent.OUTBOUND_COLLECTED);
+            System.out.println("collections:        " + collected + " recorded for " + queued + " copies queued"
+                    + "   (OUTBOUND_COLLECTED and OUTBOUND_QUEUED audit records: each pipeline run waits until the"
+                    + " gateway recorded its takes, in its processor time)");
+            if (!audit.intact() || collected != queued) {
                 throw new Cli.Failure();
             }
         }
+    }
+
+    private static long count(JdbcTemplate jdbc, AuditEvent event) {
+        return jdbc.queryForObject("select count(*) from audit_record where event = ?", Long.class, event.name());
     }
 
     private static void progress(String step) {

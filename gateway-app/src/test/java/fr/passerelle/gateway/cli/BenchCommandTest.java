@@ -88,6 +88,10 @@ class BenchCommandTest {
         assertThat(report).containsPattern("(?m)^pipeline / broker: +[0-9.]+ +\\(the median of 2 pairs of runs:"
                 + " [0-9.]+, [0-9.]+, each a plain broker run then a pipeline run\\)$");
         assertThat(report).containsPattern("audit chain: +intact, [0-9]+ records");
+        // Every take by Spain recorded once, the last run's too, before the report.
+        long collected = (long) figure(report, "collections: +" + NUMBER + " recorded");
+        assertThat(collected).isGreaterThanOrEqualTo(50 * 2 + 50 + 10 * 3)
+                .isEqualTo((long) figure(report, "collections: .* recorded for " + NUMBER + " copies queued"));
         assertThat(Files.exists(Path.of("data"))).as("./data created by the bench").isEqualTo(dataBefore);
     }
 
