@@ -4,7 +4,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,27 +146,51 @@ public class CollectedMessages implements AutoCloseable {
     }
 
     /**
-     * The copies' delivery times, then the audit records, all or none (the broker transaction is committed after
-     * both). The first collection recorded for a copy sets its time, replacing any the SLA watch noted (the watch
-     * infers a delivery from a message it no longer sees in the queue, which is also the case while a delivery is
-     * under way and may yet roll back); a later collection of the same copy (a message queued twice) keeps the
-     * earlier time.
+     * The copies' delivery times, then the audit records (the broker transaction is committed after both). The first
+     * collection recorded for a copy sets its time, replacing any the SLA watch noted (the watch infers a delivery
+     * from a message it no longer sees in the queue, which is also the case while a delivery is under way and may yet
+     * roll back); a later collection of the same copy (a message queued twice) keeps the earlier time.
+     *
+     * <p>A note recorded before may come again: its batch was written, then the gateway stopped or the broker failed
+     * over before the notes were taken off the queue. Its copy then already has the note's time and an
+     * {@code OUTBOUND_COLLECTED} record with the same details, and it is not recorded twice. (A note whose record
+     * was not written is, whatever its copy's time.)
      */
     private void write(List<Taken> batch) {
-        List<Object[]> rows = new ArrayList<>(batch.size());
-        List<AuditTrail.Entry> entries = new ArrayList<>(batch.size());
-        for (Taken taken : batch) {
-            if (taken.messageId() != null) {
-                Timestamp at = Timestamp.from(taken.at());
-                rows.add(new Object[] {at, taken.messageId(), taken.partner(), at});
-            }
-            entries.add(new AuditTrail.Entry(taken.messageId(), AuditEvent.OUTBOUND_COLLECTED, taken.partner(),
-                    taken.partner(), taken.how()));
+        List<Taken> withId = batch.stream().filter(taken -> taken.messageId() != null).toList();
+        List<Object[]> rows = new ArrayList<>(withId.size());
+        for (Taken taken : withId) {
+            Timestamp at = Timestamp.from(taken.at());
+            rows.add(new Object[] {at, taken.messageId(), taken.partner(), at});
         }
-        jdbc.batchUpdate("update message_store m set delivered_at = ? where m.message_id = ?"
+        int[] updated = jdbc.batchUpdate("update message_store m set delivered_at = ? where m.message_id = ?"
                 + " and m.direction = 'OUTBOUND' and m.partner = ? and (m.delivered_at is null or m.delivered_at > ?"
                 + " or not exists (select 1 from audit_record a where a.message_id = m.message_id"
                 + " and a.partner = m.partner and a.event = 'OUTBOUND_COLLECTED'))", rows);
+        Set<Taken> again = new HashSet<>();
+        for (int i = 0; i < updated.length; i++) {
+            // Nothing updated: the copy is gone, or has a collection recorded; the latter may be this very note.
+            if (updated[i] == 0 && recordedBefore(withId.get(i))) {
+                again.add(withId.get(i));
+            }
+        }
+        List<AuditTrail.Entry> entries = new ArrayList<>(batch.size());
+        for (Taken taken : batch) {
+            if (!again.contains(taken)) {
+                entries.add(new AuditTrail.Entry(taken.messageId(), AuditEvent.OUTBOUND_COLLECTED, taken.partner(),
+                        taken.partner(), taken.how()));
+            }
+        }
         audit.recordAll(entries);
+    }
+
+    /** Whether this very note was recorded: its copy has its time, and a collection record its details. */
+    private boolean recordedBefore(Taken taken) {
+        Integer found = jdbc.queryForObject("select count(*) from message_store m join audit_record a"
+                + " on a.message_id = m.message_id and a.partner = m.partner and a.event = 'OUTBOUND_COLLECTED'"
+                + " where m.message_id = ? and m.direction = 'OUTBOUND' and m.partner = ? and m.delivered_at = ?"
+                + " and a.details = ?", Integer.class, taken.messageId(), taken.partner(),
+                Timestamp.from(taken.at()), taken.how());
+        return found != null && found > 0;
     }
 }
