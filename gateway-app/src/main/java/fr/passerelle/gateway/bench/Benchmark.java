@@ -15,13 +15,13 @@ import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
-import fr.passerelle.gateway.broker.PartnerCollections;
-import fr.passerelle.gateway.broker.QueueDepths;
 import fr.passerelle.gateway.config.PasserelleProperties;
 import fr.passerelle.routes.Parties;
 import fr.passerelle.routes.StageTimings;
+import fr.passerelle.routes.audit.AuditEvent;
 import fr.passerelle.routes.seal.Partner;
 import fr.passerelle.routes.seal.SecurityProfiles;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -300,20 +300,33 @@ public final class Benchmark {
     }
 
     /**
-     * Waits until the gateway has recorded Spain's takes of the run ({@value PartnerCollections#QUEUE} empty): that
-     * work is the pipeline's, and left to go on it would weigh on the next run, a plain broker one as often as not.
+     * Waits until the gateway has recorded every take by Spain so far (as many {@code OUTBOUND_COLLECTED} records as
+     * {@code OUTBOUND_QUEUED} ones, by the gateway's own counters): that work is the pipeline's, and left to go on
+     * it would weigh on the next run, a plain broker one as often as not. The queue of notes being empty is not
+     * enough: the note of a take is queued once the broker's journal has the acknowledgement, which can be after the
+     * partner's connection has said goodbye.
      */
     private void collectionsRecorded() throws IOException, InterruptedException {
-        QueueDepths depths = gateway.bean(QueueDepths.class);
+        MeterRegistry registry = gateway.bean(MeterRegistry.class);
         long deadline = System.nanoTime() + patience.toNanos();
-        for (long left = depths.messageCount(PartnerCollections.QUEUE); left > 0;
-                left = depths.messageCount(PartnerCollections.QUEUE)) {
+        for (double left = unrecorded(registry); left > 0; left = unrecorded(registry)) {
             if (System.nanoTime() - deadline > 0) {
-                throw new IOException(left + " of " + PARTNER + "'s takes were still not recorded after "
-                        + patience.toSeconds() + " s: notes wait on " + PartnerCollections.QUEUE);
+                throw new IOException(String.format(Locale.ROOT, "%.0f of %s's takes were still not recorded after"
+                        + " %d s", left, PARTNER, patience.toSeconds()));
             }
             Thread.sleep(5);
         }
+    }
+
+    /** Copies queued for Spain whose take is not recorded yet, by the audit records written so far. */
+    private static double unrecorded(MeterRegistry registry) {
+        return audited(registry, AuditEvent.OUTBOUND_QUEUED) - audited(registry, AuditEvent.OUTBOUND_COLLECTED);
+    }
+
+    private static double audited(MeterRegistry registry, AuditEvent event) {
+        Counter counter = registry.find("passerelle.audit.events").tag("event", event.name()).tag("partner", PARTNER)
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static String percent(double share) {
