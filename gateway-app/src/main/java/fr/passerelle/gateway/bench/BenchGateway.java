@@ -26,15 +26,25 @@ public final class BenchGateway implements AutoCloseable {
         this.brokerPort = brokerPort;
     }
 
-    /** Starts a gateway keeping everything it writes under {@code data}. */
-    public static BenchGateway start(Path data, int brokerPort) {
+    /** A database the gateway uses instead of the embedded H2; the password is never printed. */
+    public record Database(String url, String user, String password) {
+        @Override
+        public String toString() {
+            return url + " as " + user;
+        }
+    }
+
+    /**
+     * Starts a gateway keeping everything it writes under {@code data}, its database too unless {@code database} (not
+     * null) names one.
+     */
+    public static BenchGateway start(Path data, int brokerPort, Database database) {
         List<String> arguments = new ArrayList<>(List.of(
                 "--passerelle.deployment=classpath:sample-deployment.yml",
                 "--passerelle.broker.port=" + brokerPort,
                 "--passerelle.broker.data-directory=" + data.resolve("broker"),
                 "--passerelle.store.key-file=" + data.resolve("store.key"),
                 "--passerelle.store.purge-initial-delay=PT24H",
-                "--spring.datasource.url=" + defaultDatabaseUrl().replace("./data/", data.toAbsolutePath() + "/"),
                 "--server.port=0",
                 "--passerelle.console.port=0",
                 "--management.server.port=0",
@@ -42,6 +52,14 @@ public final class BenchGateway implements AutoCloseable {
                 // Camel's own start-up summary and Artemis' informational lines would bury the report.
                 "--logging.level.org.apache.camel=WARN",
                 "--logging.level.org.apache.activemq=WARN"));
+        if (database == null) {
+            arguments.add("--spring.datasource.url=" + defaultDatabaseUrl().replace("./data/",
+                    data.toAbsolutePath() + "/"));
+        } else {
+            arguments.add("--spring.datasource.url=" + database.url());
+            arguments.add("--spring.datasource.username=" + database.user());
+            arguments.add("--spring.datasource.password=" + database.password());
+        }
         ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class)
                 .run(arguments.toArray(String[]::new));
         return new BenchGateway(context, brokerPort);

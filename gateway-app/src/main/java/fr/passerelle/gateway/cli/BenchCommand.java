@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -17,6 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import fr.passerelle.gateway.bench.BenchFolder;
 import fr.passerelle.gateway.bench.Benchmark;
 import fr.passerelle.gateway.bench.BenchGateway;
+import fr.passerelle.gateway.bench.BenchSchema;
 import fr.passerelle.gateway.config.PasserelleProperties;
 import fr.passerelle.gateway.persistence.AuditVerifier;
 import fr.passerelle.pki.Pem;
@@ -45,6 +47,8 @@ import picocli.CommandLine.Option;
             "- how long the disk takes to sync a 4 KiB write, as a journal commit waits.",
             "Everything is measured after a warm-up that lets the JIT compiler settle;",
             "the report says how much the compilers still worked during each run.",
+            "With --database-url, the gateway runs on PostgreSQL, in a schema the bench",
+            "creates and drops.",
             "Run it from the repository root. Example: bench --messages 5000 --size 4096"})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -78,6 +82,20 @@ public final class BenchCommand implements Callable<Integer> {
                     + " ratio reported are the pairs' medians. Default: ${DEFAULT-VALUE}.")
     int pairs;
 
+    @Option(names = "--database-url", paramLabel = "JDBC_URL",
+            description = "Run the gateway on this PostgreSQL database instead of the embedded H2, in a schema of"
+                    + " its own that the bench creates and drops (passerelle_bench_...; the account needs the"
+                    + " right to create schemas). The password, if any, comes from the environment variable "
+                    + PASSWORD_VARIABLE + ", never from the command line. Example:"
+                    + " jdbc:postgresql://db.example:5432/passerelle")
+    String databaseUrl;
+
+    @Option(names = "--database-user", defaultValue = "passerelle", paramLabel = "USER",
+            description = "The account on the --database-url database. Default: ${DEFAULT-VALUE}.")
+    String databaseUser;
+
+    static final String PASSWORD_VARIABLE = "PASSERELLE_BENCH_DATABASE_PASSWORD";
+
     /** The gateway under measurement, once started: the shutdown hook stops it before deleting its folder. */
     private volatile BenchGateway gateway;
 
@@ -90,24 +108,35 @@ public final class BenchCommand implements Callable<Integer> {
             for (Path left : BenchFolder.sweep(temporary)) {
                 progress("deleted " + left + ", the data folder of a bench that was killed");
             }
+            BenchSchema schema = databaseUrl == null ? null : BenchSchema.create(databaseUrl, databaseUser,
+                    System.getenv().getOrDefault(PASSWORD_VARIABLE, ""));
+            if (schema != null) {
+                schema.swept().forEach(left -> progress("dropped the schema " + left + " of a bench that was killed"));
+            }
             BenchFolder folder = BenchFolder.create(temporary);
-            // Ctrl-C or SIGTERM: the gateway stops, and its folder goes too.
-            Thread cleanUp = new Thread(() -> stopAndDelete(folder), "bench-clean-up");
+            // Ctrl-C or SIGTERM: the gateway stops, and its folder and schema go too.
+            Thread cleanUp = new Thread(() -> stopAndDelete(folder, schema), "bench-clean-up");
             Runtime.getRuntime().addShutdownHook(cleanUp);
             try {
-                run(settings, folder.path());
+                run(settings, folder.path(), schema);
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(cleanUp);
                 } catch (IllegalStateException shuttingDown) {
                     return; // the hook is running: it deletes the folder once the gateway has stopped
                 }
-                folder.delete();
+                try {
+                    folder.delete();
+                } finally {
+                    if (schema != null) {
+                        schema.close();
+                    }
+                }
             }
         });
     }
 
-    private void stopAndDelete(BenchFolder folder) {
+    private void stopAndDelete(BenchFolder folder, BenchSchema schema) {
         BenchGateway running = gateway;
         if (running != null) {
             running.close(); // returns once the gateway stopped, whichever hook began to stop it
@@ -118,15 +147,32 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IOException | UncheckedIOException e) {
             System.err.println("Could not delete the data folder " + folder.path() + ": " + e.getMessage());
         }
+        if (schema != null) {
+            try {
+                schema.close();
+                System.out.println("... interrupted: schema " + schema.schema() + " dropped");
+            } catch (SQLException e) {
+                System.err.println("Could not drop the schema " + schema.schema() + ": " + e.getMessage()
+                        + "; the next bench on that database drops it");
+            }
+        }
     }
 
-    private void run(Benchmark.Settings settings, Path data) throws Exception {
+    private void run(Benchmark.Settings settings, Path data, BenchSchema schema) throws Exception {
         System.out.printf(Locale.ROOT, "Passerelle benchmark: %d messages of %d bytes per run, warm-up rounds of"
                 + " %d, %d pair(s) of measured runs, latency at %.0f msg/s%n", messages, size, warmup, pairs, rate);
         System.out.println("machine: " + machine());
         System.out.println("data folder (deleted at the end): " + data);
-        progress("starting the gateway (embedded broker and H2, sample deployment)");
-        try (BenchGateway gateway = BenchGateway.start(data.resolve("gateway"), freePort())) {
+        BenchGateway.Database database = null;
+        if (schema != null) {
+            database = new BenchGateway.Database(schema.url(), databaseUser,
+                    System.getenv().getOrDefault(PASSWORD_VARIABLE, ""));
+            System.out.println("database: PostgreSQL " + databaseUrl + " as " + databaseUser + ", schema "
+                    + schema.schema() + " (dropped at the end)");
+        }
+        progress("starting the gateway (embedded broker and " + (schema == null ? "H2" : "PostgreSQL")
+                + ", sample deployment)");
+        try (BenchGateway gateway = BenchGateway.start(data.resolve("gateway"), freePort(), database)) {
             this.gateway = gateway;
             Benchmark.Report report = new Benchmark(settings, gateway, BenchCommand::progress)
                     .run(data.resolve("plain-broker"), freePort());

@@ -7,6 +7,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import fr.passerelle.gateway.PasserelleMain;
+import fr.passerelle.gateway.persistence.Databases;
 
 /**
  * {@code bench} with 50 messages and two pairs of measured runs: expects exit 0 and a report with every figure
@@ -32,20 +37,10 @@ class BenchCommandTest {
     @Test
     void reportsEveryFigureOfOneRun() {
         boolean dataBefore = Files.exists(Path.of("data"));
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int status;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            status = PasserelleMain.commandLine().execute("bench", "--messages", "50", "--warmup", "10",
-                    "--warmup-rounds", "2", "--rate", "100", "--size", "2048", "--pairs", "2");
-        } finally {
-            System.setOut(original);
-        }
-        String report = captured.toString(StandardCharsets.UTF_8);
-        original.println(report);
 
-        assertThat(status).as(report + err.text()).isZero();
+        String report = bench("--messages", "50", "--warmup", "10", "--warmup-rounds", "2", "--rate", "100",
+                "--size", "2048", "--pairs", "2");
+
         assertThat(report).contains("machine: ").contains("cores");
         assertThat(figure(report, "plain broker: +" + NUMBER + " msg/s")).isPositive();
         assertThat(figure(report, "sealing, 1 thread: +" + NUMBER + " msg/s")).isPositive();
@@ -88,11 +83,38 @@ class BenchCommandTest {
         assertThat(report).containsPattern("(?m)^pipeline / broker: +[0-9.]+ +\\(the median of 2 pairs of runs:"
                 + " [0-9.]+, [0-9.]+, each a plain broker run then a pipeline run\\)$");
         assertThat(report).containsPattern("audit chain: +intact, [0-9]+ records");
-        // Every take by Spain recorded once, the last run's too, before the report.
-        long collected = (long) figure(report, "collections: +" + NUMBER + " recorded");
-        assertThat(collected).isGreaterThanOrEqualTo(50 * 2 + 50 + 10 * 3)
-                .isEqualTo((long) figure(report, "collections: .* recorded for " + NUMBER + " copies queued"));
+        assertThat(collections(report)).isGreaterThanOrEqualTo(50 * 2 + 50 + 10 * 3);
         assertThat(Files.exists(Path.of("data"))).as("./data created by the bench").isEqualTo(dataBefore);
+    }
+
+    /**
+     * {@code --database-url}: the gateway runs on PostgreSQL, in a schema the bench creates, names in the report and
+     * drops at the end.
+     */
+    @Test
+    void runsOnPostgresqlInASchemaOfItsOwn() throws Exception {
+        Databases.requirePostgres();
+
+        String report = bench("--messages", "20", "--warmup", "5", "--warmup-rounds", "1", "--rate", "100",
+                "--pairs", "1", "--database-url", Databases.POSTGRES_URL, "--database-user", Databases.POSTGRES_USER);
+
+        assertThat(report).contains("... starting the gateway (embedded broker and PostgreSQL, sample deployment)");
+        Matcher schema = Pattern.compile("(?m)^database: PostgreSQL " + Pattern.quote(Databases.POSTGRES_URL)
+                + " as " + Databases.POSTGRES_USER + ", schema (passerelle_bench_[0-9a-f]+) \\(dropped at the"
+                + " end\\)$").matcher(report);
+        assertThat(schema.find()).as(report).isTrue();
+        assertThat(report).containsPattern("audit chain: +intact, [0-9]+ records");
+        assertThat(collections(report)).isGreaterThanOrEqualTo(20 + 20 + 5 * 3);
+        try (Connection connection = DriverManager.getConnection(Databases.POSTGRES_URL, Databases.POSTGRES_USER,
+                "");
+             PreparedStatement query = connection.prepareStatement(
+                     "select count(*) from pg_namespace where nspname = ?")) {
+            query.setString(1, schema.group(1));
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                assertThat(row.getInt(1)).as("the bench's schema, after the bench").isZero();
+            }
+        }
     }
 
     /** A size the envelope cannot have: refused by name before anything starts. */
@@ -120,6 +142,34 @@ class BenchCommandTest {
 
         assertThat(status).isEqualTo(1);
         assertThat(err.text()).contains("--warmup-rounds must be at least 1, not 0");
+    }
+
+    /** Runs {@code bench} with these arguments; its report, once it exited 0. */
+    private String bench(String... arguments) {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int status;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            String[] command = new String[arguments.length + 1];
+            command[0] = "bench";
+            System.arraycopy(arguments, 0, command, 1, arguments.length);
+            status = PasserelleMain.commandLine().execute(command);
+        } finally {
+            System.setOut(original);
+        }
+        String report = captured.toString(StandardCharsets.UTF_8);
+        original.println(report);
+        assertThat(status).as(report + err.text()).isZero();
+        return report;
+    }
+
+    /** Spain's takes recorded, once each, the last run's too: as many as the copies queued for it. */
+    private static long collections(String report) {
+        long collected = (long) figure(report, "collections: +" + NUMBER + " recorded");
+        assertThat(collected).isEqualTo((long) figure(report, "collections: .* recorded for " + NUMBER
+                + " copies queued"));
+        return collected;
     }
 
     private static double figure(String report, String pattern) {

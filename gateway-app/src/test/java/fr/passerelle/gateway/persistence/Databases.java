@@ -116,14 +116,30 @@ public enum Databases {
             statement.execute("create schema " + schema);
             CREATED_SCHEMAS.add(schema);
         } catch (SQLException e) {
-            boolean required = System.getenv("PASSERELLE_REQUIRE_POSTGRES") != null;
-            String message = "PostgreSQL at " + POSTGRES_URL + " does not answer (" + e.getMessage() + ")";
-            if (required) {
-                throw new AssertionError(message + " and PASSERELLE_REQUIRE_POSTGRES is set", e);
-            }
-            System.err.println("SKIPPED: " + message + "; the PostgreSQL tests did not run");
-            Assumptions.abort(message);
+            unreachable(e);
         }
         return schema;
+    }
+
+    /**
+     * Goes on when the test PostgreSQL answers; else aborts the test (skips, loudly), or fails it when
+     * PASSERELLE_REQUIRE_POSTGRES is set.
+     */
+    public static void requirePostgres() {
+        try (Connection connection = DriverManager.getConnection(POSTGRES_URL, POSTGRES_USER, "")) {
+            connection.isValid(5);
+        } catch (SQLException e) {
+            unreachable(e);
+        }
+    }
+
+    private static void unreachable(SQLException e) {
+        boolean required = System.getenv("PASSERELLE_REQUIRE_POSTGRES") != null;
+        String message = "PostgreSQL at " + POSTGRES_URL + " does not answer (" + e.getMessage() + ")";
+        if (required) {
+            throw new AssertionError(message + " and PASSERELLE_REQUIRE_POSTGRES is set", e);
+        }
+        System.err.println("SKIPPED: " + message + "; the PostgreSQL tests did not run");
+        Assumptions.abort(message);
     }
 }

@@ -1,0 +1,93 @@
+package fr.passerelle.gateway.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import org.junit.jupiter.api.Test;
+
+import fr.passerelle.gateway.persistence.Databases;
+
+/**
+ * The schema of {@code bench --database-url} on the test PostgreSQL: created and dropped by its run, the schema of
+ * a killed run dropped by the next one, a running one's left alone; and URLs the bench cannot use refused by name.
+ */
+class BenchSchemaTest {
+
+    private static final String URL = Databases.POSTGRES_URL;
+    private static final String USER = Databases.POSTGRES_USER;
+
+    @Test
+    void aRunCreatesItsSchemaAndDropsIt() throws Exception {
+        Databases.requirePostgres();
+        String schema;
+        try (BenchSchema bench = BenchSchema.create(URL, USER, "")) {
+            schema = bench.schema();
+            assertThat(schema).matches(BenchSchema.PREFIX + "[0-9a-f]{16}");
+            assertThat(bench.url()).isEqualTo(URL + "?currentSchema=" + schema);
+            assertThat(exists(schema)).isTrue();
+            try (Connection inSchema = DriverManager.getConnection(bench.url(), USER, "");
+                 Statement statement = inSchema.createStatement()) {
+                statement.execute("create table t (id int)");
+            }
+        }
+        assertThat(exists(schema)).isFalse();
+    }
+
+    /** A killed run's schema is unlocked: the next run drops it. A running one's is locked: it stays. */
+    @Test
+    void theNextRunDropsTheSchemaOfAKilledRunOnly() throws Exception {
+        Databases.requirePostgres();
+        String killed = BenchSchema.PREFIX + "00000000deadbeef";
+        execute("create schema if not exists " + killed);
+        execute("create table " + killed + ".t (id int)");
+        try (BenchSchema running = BenchSchema.create(URL, USER, "");
+             BenchSchema next = BenchSchema.create(URL, USER, "")) {
+            assertThat(running.swept()).contains(killed);
+            assertThat(exists(killed)).isFalse();
+            assertThat(next.swept()).doesNotContain(running.schema());
+            assertThat(exists(running.schema())).isTrue();
+        }
+    }
+
+    @Test
+    void urlsTheBenchCannotUseAreRefusedByName() {
+        assertThatThrownBy(() -> BenchSchema.create("jdbc:h2:mem:x", USER, ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--database-url must be a"
+                        + " PostgreSQL JDBC URL");
+        assertThatThrownBy(() -> BenchSchema.create(URL + "?password=secret", USER, ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not hold a password")
+                .hasMessageContaining("PASSERELLE_BENCH_DATABASE_PASSWORD").hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> BenchSchema.create(URL + "?currentSchema=public", USER, ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not choose a schema");
+    }
+
+    @Test
+    void aDatabaseThatDoesNotAnswerIsNamed() {
+        assertThatThrownBy(() -> BenchSchema.create("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2", USER,
+                "")).isInstanceOf(SQLException.class).hasMessageStartingWith("cannot open the --database-url"
+                        + " database as " + USER + ": ");
+    }
+
+    private static boolean exists(String schema) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+             var query = connection.prepareStatement("select count(*) from pg_namespace where nspname = ?")) {
+            query.setString(1, schema);
+            try (var row = query.executeQuery()) {
+                row.next();
+                return row.getInt(1) == 1;
+            }
+        }
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}
