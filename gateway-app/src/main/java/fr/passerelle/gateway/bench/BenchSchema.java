@@ -9,13 +9,17 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * The throw-away PostgreSQL schema of one {@code bench --database-url} run, so that a bench never writes into a
  * gateway's own tables. The run holds a session lock named after its schema for as long as it lasts; one killed
  * with {@code kill -9} cannot drop its schema, but its lock goes with its connection, so the next run finds the
- * schema unlocked and drops it ({@link #create}).
+ * schema unlocked and drops it ({@link #create}). The lock lives as long as its connection: the URL must reach
+ * PostgreSQL itself, not a pool that hands sessions out per transaction, nor a server that closes idle sessions
+ * within a bench's length.
  */
 public final class BenchSchema implements AutoCloseable {
 
@@ -25,12 +29,15 @@ public final class BenchSchema implements AutoCloseable {
     private final String schema;
     private final Connection connection;
     private final List<String> swept;
+    private final Map<String, String> notSwept;
 
-    private BenchSchema(String url, String schema, Connection connection, List<String> swept) {
+    private BenchSchema(String url, String schema, Connection connection, List<String> swept,
+            Map<String, String> notSwept) {
         this.url = url;
         this.schema = schema;
         this.connection = connection;
         this.swept = swept;
+        this.notSwept = notSwept;
     }
 
     /**
@@ -60,7 +67,9 @@ public final class BenchSchema implements AutoCloseable {
             throw new SQLException("cannot open the --database-url database as " + user + ": " + e.getMessage(), e);
         }
         try {
-            List<String> swept = sweep(connection);
+            List<String> swept = new ArrayList<>();
+            Map<String, String> notSwept = new TreeMap<>();
+            sweep(connection, swept, notSwept);
             String schema = PREFIX + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
             // Locked before it exists: another run's sweep never sees it unlocked.
             if (!tryLock(connection, schema)) {
@@ -69,7 +78,7 @@ public final class BenchSchema implements AutoCloseable {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("create schema " + schema);
             }
-            return new BenchSchema(url, schema, connection, swept);
+            return new BenchSchema(url, schema, connection, swept, notSwept);
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
@@ -90,6 +99,11 @@ public final class BenchSchema implements AutoCloseable {
         return swept;
     }
 
+    /** Such schemas this run's account could not drop (another account's), and why: left for their owner. */
+    public Map<String, String> notSwept() {
+        return notSwept;
+    }
+
     /** Drops the schema and everything in it, then gives up its lock. */
     @Override
     public void close() throws SQLException {
@@ -100,7 +114,8 @@ public final class BenchSchema implements AutoCloseable {
         }
     }
 
-    private static List<String> sweep(Connection connection) throws SQLException {
+    private static void sweep(Connection connection, List<String> dropped, Map<String, String> refused)
+            throws SQLException {
         List<String> left = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(
                 "select nspname from pg_namespace where nspname like ? order by nspname")) {
@@ -111,7 +126,6 @@ public final class BenchSchema implements AutoCloseable {
                 }
             }
         }
-        List<String> dropped = new ArrayList<>();
         for (String schema : left) {
             if (!schema.matches(PREFIX + "[0-9a-f]+") || !tryLock(connection, schema)) {
                 continue; // not one of ours, or its run is still going
@@ -119,11 +133,12 @@ public final class BenchSchema implements AutoCloseable {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("drop schema if exists " + schema + " cascade");
                 dropped.add(schema);
+            } catch (SQLException e) {
+                refused.put(schema, e.getMessage());
             } finally {
                 unlock(connection, schema);
             }
         }
-        return dropped;
     }
 
     private static boolean tryLock(Connection connection, String schema) throws SQLException {

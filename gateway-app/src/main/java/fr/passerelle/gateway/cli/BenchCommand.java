@@ -6,6 +6,8 @@ import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -112,6 +114,8 @@ public final class BenchCommand implements Callable<Integer> {
                     System.getenv().getOrDefault(PASSWORD_VARIABLE, ""));
             if (schema != null) {
                 schema.swept().forEach(left -> progress("dropped the schema " + left + " of a bench that was killed"));
+                schema.notSwept().forEach((left, why) -> progress("left the schema " + left + " of a bench that was"
+                        + " killed: " + why));
             }
             BenchFolder folder = BenchFolder.create(temporary);
             // Ctrl-C or SIGTERM: the gateway stops, and its folder and schema go too.
@@ -163,17 +167,15 @@ public final class BenchCommand implements Callable<Integer> {
                 + " %d, %d pair(s) of measured runs, latency at %.0f msg/s%n", messages, size, warmup, pairs, rate);
         System.out.println("machine: " + machine());
         System.out.println("data folder (deleted at the end): " + data);
-        BenchGateway.Database database = null;
-        if (schema != null) {
-            database = new BenchGateway.Database(schema.url(), databaseUser,
-                    System.getenv().getOrDefault(PASSWORD_VARIABLE, ""));
-            System.out.println("database: PostgreSQL " + databaseUrl + " as " + databaseUser + ", schema "
-                    + schema.schema() + " (dropped at the end)");
-        }
+        BenchGateway.Database database = schema == null ? null : new BenchGateway.Database(schema.url(),
+                databaseUser, System.getenv().getOrDefault(PASSWORD_VARIABLE, ""));
         progress("starting the gateway (embedded broker and " + (schema == null ? "H2" : "PostgreSQL")
                 + ", sample deployment)");
         try (BenchGateway gateway = BenchGateway.start(data.resolve("gateway"), freePort(), database)) {
             this.gateway = gateway;
+            System.out.println("database: " + databaseInUse(gateway.bean(DataSource.class)) + (schema == null
+                    ? ", embedded, in the data folder"
+                    : " at " + databaseUrl + " as " + databaseUser + " (schema dropped at the end)"));
             Benchmark.Report report = new Benchmark(settings, gateway, BenchCommand::progress)
                     .run(data.resolve("plain-broker"), freePort());
             progress("checking the audit chain of the run");
@@ -193,6 +195,15 @@ public final class BenchCommand implements Callable<Integer> {
             if (!audit.intact() || collected != queued) {
                 throw new Cli.Failure();
             }
+        }
+    }
+
+    /** What the gateway's own connections reach: the database product, its version and the current schema. */
+    private static String databaseInUse(DataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            DatabaseMetaData database = connection.getMetaData();
+            return database.getDatabaseProductName() + " " + database.getDatabaseProductVersion() + ", schema "
+                    + connection.getSchema();
         }
     }
 

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -149,17 +151,27 @@ public class CollectedMessages implements AutoCloseable {
      * The copies' delivery times, then the audit records (the broker transaction is committed after both). The first
      * collection recorded for a copy sets its time, replacing any the SLA watch noted (the watch infers a delivery
      * from a message it no longer sees in the queue, which is also the case while a delivery is under way and may yet
-     * roll back); a later collection of the same copy (a message queued twice) keeps the earlier time.
+     * roll back); a later collection of the same copy (a message queued twice), in this batch or a later one, keeps
+     * the earlier time. Each collection's record says how and when it was taken.
      *
      * <p>A note recorded before may come again: its batch was written, then the gateway stopped or the broker failed
-     * over before the notes were taken off the queue. Its copy then already has the note's time and an
-     * {@code OUTBOUND_COLLECTED} record with the same details, and it is not recorded twice. (A note whose record
-     * was not written is, whatever its copy's time.)
+     * over before the notes were taken off the queue. A note whose copy was not updated (its time is already set, or
+     * the store no longer holds it) is looked for: when an {@code OUTBOUND_COLLECTED} record of its message and
+     * partner has its details, time of the take included, it is not recorded twice. Only such notes cost a query; a
+     * note of a message without a messageId (an operator's) is not looked for, and may be recorded twice.
      */
     private void write(List<Taken> batch) {
-        List<Taken> withId = batch.stream().filter(taken -> taken.messageId() != null).toList();
-        List<Object[]> rows = new ArrayList<>(withId.size());
-        for (Taken taken : withId) {
+        // The earliest take of each copy sets its time: the rows' update cannot see the records of its own batch.
+        Map<String, Taken> first = new LinkedHashMap<>();
+        for (Taken taken : batch) {
+            if (taken.messageId() != null) {
+                first.merge(taken.messageId() + "\n" + taken.partner(), taken,
+                        (one, other) -> other.at().isBefore(one.at()) ? other : one);
+            }
+        }
+        List<Taken> updating = List.copyOf(first.values());
+        List<Object[]> rows = new ArrayList<>(updating.size());
+        for (Taken taken : updating) {
             Timestamp at = Timestamp.from(taken.at());
             rows.add(new Object[] {at, taken.messageId(), taken.partner(), at});
         }
@@ -167,30 +179,29 @@ public class CollectedMessages implements AutoCloseable {
                 + " and m.direction = 'OUTBOUND' and m.partner = ? and (m.delivered_at is null or m.delivered_at > ?"
                 + " or not exists (select 1 from audit_record a where a.message_id = m.message_id"
                 + " and a.partner = m.partner and a.event = 'OUTBOUND_COLLECTED'))", rows);
-        Set<Taken> again = new HashSet<>();
+        Set<Taken> copyUpdated = new HashSet<>();
         for (int i = 0; i < updated.length; i++) {
-            // Nothing updated: the copy is gone, or has a collection recorded; the latter may be this very note.
-            if (updated[i] == 0 && recordedBefore(withId.get(i))) {
-                again.add(withId.get(i));
+            if (updated[i] != 0) {
+                copyUpdated.add(updating.get(i));
             }
         }
         List<AuditTrail.Entry> entries = new ArrayList<>(batch.size());
         for (Taken taken : batch) {
-            if (!again.contains(taken)) {
+            String details = taken.how() + " at " + taken.at();
+            // A copy updated now had no collection recorded after this take: the note is new.
+            if (copyUpdated.contains(taken) || taken.messageId() == null || !recordedBefore(taken, details)) {
                 entries.add(new AuditTrail.Entry(taken.messageId(), AuditEvent.OUTBOUND_COLLECTED, taken.partner(),
-                        taken.partner(), taken.how()));
+                        taken.partner(), details));
             }
         }
         audit.recordAll(entries);
     }
 
-    /** Whether this very note was recorded: its copy has its time, and a collection record its details. */
-    private boolean recordedBefore(Taken taken) {
-        Integer found = jdbc.queryForObject("select count(*) from message_store m join audit_record a"
-                + " on a.message_id = m.message_id and a.partner = m.partner and a.event = 'OUTBOUND_COLLECTED'"
-                + " where m.message_id = ? and m.direction = 'OUTBOUND' and m.partner = ? and m.delivered_at = ?"
-                + " and a.details = ?", Integer.class, taken.messageId(), taken.partner(),
-                Timestamp.from(taken.at()), taken.how());
+    /** Whether this very take was recorded before: a collection record of its message and partner has its details. */
+    private boolean recordedBefore(Taken taken, String details) {
+        Integer found = jdbc.queryForObject("select count(*) from audit_record where message_id = ? and partner = ?"
+                + " and event = 'OUTBOUND_COLLECTED' and details = ?", Integer.class, taken.messageId(),
+                taken.partner(), details);
         return found != null && found > 0;
     }
 }

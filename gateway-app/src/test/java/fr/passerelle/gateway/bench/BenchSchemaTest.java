@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -42,8 +43,8 @@ class BenchSchemaTest {
     @Test
     void theNextRunDropsTheSchemaOfAKilledRunOnly() throws Exception {
         Databases.requirePostgres();
-        String killed = BenchSchema.PREFIX + "00000000deadbeef";
-        execute("create schema if not exists " + killed);
+        String killed = BenchSchema.PREFIX + hex(16);
+        execute("create schema " + killed);
         execute("create table " + killed + ".t (id int)");
         try (BenchSchema running = BenchSchema.create(URL, USER, "");
              BenchSchema next = BenchSchema.create(URL, USER, "")) {
@@ -51,6 +52,35 @@ class BenchSchemaTest {
             assertThat(exists(killed)).isFalse();
             assertThat(next.swept()).doesNotContain(running.schema());
             assertThat(exists(running.schema())).isTrue();
+        }
+    }
+
+    /** A killed run's schema that this run's account may not drop (another account's) is left, and said. */
+    @Test
+    void aSchemaTheAccountMayNotDropIsLeftAndSaid() throws Exception {
+        Databases.requirePostgres();
+        String other = BenchSchema.PREFIX + hex(16);
+        String account = "passerelle_bench_test_" + hex(8);
+        String database;
+        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+             var query = connection.createStatement().executeQuery("select current_database()")) {
+            query.next();
+            database = query.getString(1);
+        }
+        execute("create schema " + other);
+        execute("create role " + account + " login");
+        try {
+            execute("grant create on database " + database + " to " + account);
+            try (BenchSchema bench = BenchSchema.create(URL, account, "")) {
+                assertThat(bench.swept()).doesNotContain(other);
+                assertThat(bench.notSwept()).hasEntrySatisfying(other, why -> assertThat(why).contains("owner"));
+                assertThat(exists(bench.schema())).isTrue();
+            }
+            assertThat(exists(other)).isTrue();
+        } finally {
+            execute("drop schema if exists " + other + " cascade");
+            execute("revoke create on database " + database + " from " + account);
+            execute("drop role if exists " + account);
         }
     }
 
@@ -71,6 +101,10 @@ class BenchSchemaTest {
         assertThatThrownBy(() -> BenchSchema.create("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2", USER,
                 "")).isInstanceOf(SQLException.class).hasMessageStartingWith("cannot open the --database-url"
                         + " database as " + USER + ": ");
+    }
+
+    private static String hex(int digits) {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, digits);
     }
 
     private static boolean exists(String schema) throws SQLException {

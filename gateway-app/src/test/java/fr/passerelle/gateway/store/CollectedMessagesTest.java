@@ -174,7 +174,7 @@ class CollectedMessagesTest {
             assertThat(entry.actor()).isEqualTo("spain");
             assertThat(entry.partner()).isEqualTo("spain");
             assertThat(entry.details()).isEqualTo("taken from partner.spain.out by spain over STOMP from"
-                    + " /127.0.0.1:40000");
+                    + " /127.0.0.1:40000 at " + T.plusSeconds(5));
         });
         assertThat(broker.messageCount(PartnerCollections.QUEUE)).isZero();
     }
@@ -242,33 +242,50 @@ class CollectedMessagesTest {
 
     /**
      * A note recorded before comes again when the gateway stopped, or the broker failed over, between writing its
-     * batch and taking it off the queue: it is not recorded twice. The copy taken again later is, and so is a note
-     * of a message the store does not hold, which nothing tells apart from a second one.
+     * batch and taking it off the queue: it is not recorded twice, be it the first take of its copy, a later one, or
+     * one of a message the store no longer holds. Two takes of one copy in a batch (a message queued twice): the
+     * earlier sets the copy's time. The copy taken again later is recorded again.
      */
     @ParameterizedTest
     @EnumSource(Databases.class)
     void aNoteThatComesAgainIsRecordedOnce(Databases database) throws Exception {
         DataSource dataSource = database.fresh();
-        stored(store(dataSource), "m-1", "spain");
+        JdbcMessageStore store = store(dataSource);
+        stored(store, "m-1", "spain");
+        stored(store, "m-2", "spain");
         CollectedMessages collected = collected(dataSource, trail(dataSource));
-        took("m-1", "spain", T.plusSeconds(5));
-        took("m-9", "spain", T.plusSeconds(5));
+        tookFourNotes();
+        collected.record();
+        assertThat(deliveredAt(dataSource, "m-2", "spain")).isEqualTo(T.plusSeconds(5));
+
+        tookFourNotes();
         collected.record();
 
-        took("m-1", "spain", T.plusSeconds(5));
-        took("m-9", "spain", T.plusSeconds(5));
-        collected.record();
-
-        assertThat(new JdbcTemplate(dataSource).queryForList("select message_id from audit_record"
-                + " where event = 'OUTBOUND_COLLECTED' order by seq", String.class))
-                .containsExactly("m-1", "m-9", "m-9");
+        assertThat(new JdbcTemplate(dataSource).queryForList("select details from audit_record"
+                + " where event = 'OUTBOUND_COLLECTED' order by seq", String.class)).containsExactly(
+                        "taken from partner.spain.out by spain over STOMP from /127.0.0.1:40000 at " + T.plusSeconds(5),
+                        "taken from partner.spain.out by spain over STOMP from /127.0.0.1:40000 at " + T.plusSeconds(5),
+                        "taken from partner.spain.out by spain over STOMP from /127.0.0.1:40000 at " + T.plusSeconds(9),
+                        "taken from partner.spain.out by spain over STOMP from /127.0.0.1:40000 at "
+                                + T.plusSeconds(5));
         assertThat(broker.messageCount(PartnerCollections.QUEUE)).isZero();
 
         took("m-1", "spain", T.plusSeconds(9));
         collected.record();
+        took("m-1", "spain", T.plusSeconds(9));
+        collected.record();
 
-        assertThat(collectedRecords(dataSource)).isEqualTo(4);
+        assertThat(collectedRecords(dataSource)).isEqualTo(5);
         assertThat(deliveredAt(dataSource, "m-1", "spain")).isEqualTo(T.plusSeconds(5));
+        assertThat(deliveredAt(dataSource, "m-2", "spain")).isEqualTo(T.plusSeconds(5));
+    }
+
+    /** m-1 taken, m-2 taken twice (queued twice), m-9 (not in the store) taken. */
+    private static void tookFourNotes() throws JMSException {
+        took("m-1", "spain", T.plusSeconds(5));
+        took("m-2", "spain", T.plusSeconds(5));
+        took("m-2", "spain", T.plusSeconds(9));
+        took("m-9", "spain", T.plusSeconds(5));
     }
 
     /** An audit trail in the test's database, its records timed at {@code T}. */

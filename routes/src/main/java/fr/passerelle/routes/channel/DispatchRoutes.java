@@ -134,10 +134,11 @@ public final class DispatchRoutes extends RouteBuilder {
                 try {
                     delivery = timedDelivery(how.channel(), outgoing);
                 } catch (ChannelException failure) {
+                    // Known before the messages waiting for this one's turn go, as a success is below.
+                    health.failed(partner, failure.getMessage());
                     if (retrying) {
                         turns.attempted(partner);
                     }
-                    health.failed(partner, failure.getMessage());
                     Duration age = Duration.between(queuedAt, clock.instant());
                     if (how.retry().exhausted(attempt, age)) {
                         audit.record(messageId, AuditEvent.DELIVERY_ATTEMPT_FAILED, "gateway", partner,
