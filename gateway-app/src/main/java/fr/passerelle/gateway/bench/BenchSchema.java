@@ -107,8 +107,8 @@ public final class BenchSchema implements AutoCloseable {
     /** Drops the schema and everything in it, then gives up its lock. */
     @Override
     public void close() throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("drop schema if exists " + schema + " cascade");
+        try {
+            drop(connection, schema);
         } finally {
             connection.close();
         }
@@ -130,14 +130,21 @@ public final class BenchSchema implements AutoCloseable {
             if (!schema.matches(PREFIX + "[0-9a-f]+") || !tryLock(connection, schema)) {
                 continue; // not one of ours, or its run is still going
             }
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("drop schema if exists " + schema + " cascade");
+            try {
+                drop(connection, schema);
                 dropped.add(schema);
             } catch (SQLException e) {
                 refused.put(schema, e.getMessage());
             } finally {
                 unlock(connection, schema);
             }
+        }
+    }
+
+    /** Drops a schema of a bench run, everything in it with it; its name is ours (hex digits after the prefix). */
+    private static void drop(Connection connection, String schema) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("drop schema if exists " + schema + " cascade");
         }
     }
 

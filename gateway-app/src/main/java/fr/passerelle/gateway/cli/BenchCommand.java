@@ -110,8 +110,9 @@ public final class BenchCommand implements Callable<Integer> {
             for (Path left : BenchFolder.sweep(temporary)) {
                 progress("deleted " + left + ", the data folder of a bench that was killed");
             }
+            String password = System.getenv().getOrDefault(PASSWORD_VARIABLE, "");
             BenchSchema schema = databaseUrl == null ? null : BenchSchema.create(databaseUrl, databaseUser,
-                    System.getenv().getOrDefault(PASSWORD_VARIABLE, ""));
+                    password);
             if (schema != null) {
                 schema.swept().forEach(left -> progress("dropped the schema " + left + " of a bench that was killed"));
                 schema.notSwept().forEach((left, why) -> progress("left the schema " + left + " of a bench that was"
@@ -122,7 +123,8 @@ public final class BenchCommand implements Callable<Integer> {
             Thread cleanUp = new Thread(() -> stopAndDelete(folder, schema), "bench-clean-up");
             Runtime.getRuntime().addShutdownHook(cleanUp);
             try {
-                run(settings, folder.path(), schema);
+                run(settings, folder.path(), schema == null ? null
+                        : new BenchGateway.Database(schema.url(), databaseUser, password));
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(cleanUp);
@@ -162,31 +164,31 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void run(Benchmark.Settings settings, Path data, BenchSchema schema) throws Exception {
+    /** @param database where the gateway keeps its database, or null: the embedded H2, in {@code data} */
+    private void run(Benchmark.Settings settings, Path data, BenchGateway.Database database) throws Exception {
         System.out.printf(Locale.ROOT, "Passerelle benchmark: %d messages of %d bytes per run, warm-up rounds of"
                 + " %d, %d pair(s) of measured runs, latency at %.0f msg/s%n", messages, size, warmup, pairs, rate);
         System.out.println("machine: " + machine());
         System.out.println("data folder (deleted at the end): " + data);
-        BenchGateway.Database database = schema == null ? null : new BenchGateway.Database(schema.url(),
-                databaseUser, System.getenv().getOrDefault(PASSWORD_VARIABLE, ""));
-        progress("starting the gateway (embedded broker and " + (schema == null ? "H2" : "PostgreSQL")
+        progress("starting the gateway (embedded broker and " + (database == null ? "H2" : "PostgreSQL")
                 + ", sample deployment)");
         try (BenchGateway gateway = BenchGateway.start(data.resolve("gateway"), freePort(), database)) {
             this.gateway = gateway;
-            System.out.println("database: " + databaseInUse(gateway.bean(DataSource.class)) + (schema == null
+            DataSource dataSource = gateway.bean(DataSource.class);
+            System.out.println("database: " + databaseInUse(dataSource) + (database == null
                     ? ", embedded, in the data folder"
                     : " at " + databaseUrl + " as " + databaseUser + " (schema dropped at the end)"));
             Benchmark.Report report = new Benchmark(settings, gateway, BenchCommand::progress)
                     .run(data.resolve("plain-broker"), freePort());
             progress("checking the audit chain of the run");
             PasserelleProperties properties = gateway.bean(PasserelleProperties.class);
-            AuditVerifier.Result audit = new AuditVerifier(gateway.bean(DataSource.class), PartnerTrust.of(
+            AuditVerifier.Result audit = new AuditVerifier(dataSource, PartnerTrust.of(
                     Pem.readCertificates(properties.identity().directory().resolve("ca.pem")))).verify();
             System.out.println();
             System.out.print(report.text());
             System.out.println("audit chain:        " + (audit.intact() ? "intact, " + audit.records() + " records"
                     : "BROKEN at record " + audit.brokenSeq() + ": " + audit.problem()));
-            JdbcTemplate jdbc = new JdbcTemplate(gateway.bean(DataSource.class));
+            JdbcTemplate jdbc = new JdbcTemplate(dataSource);
             long queued = count(jdbc, AuditEvent.OUTBOUND_QUEUED);
             long collected = count(jdbc, AuditEvent.OUTBOUND_COLLECTED);
             System.out.println("collections:        " + collected + " recorded for " + queued + " copies queued"

@@ -173,8 +173,7 @@ class CollectedMessagesTest {
         assertThat(audit.entries().get(0)).satisfies(entry -> {
             assertThat(entry.actor()).isEqualTo("spain");
             assertThat(entry.partner()).isEqualTo("spain");
-            assertThat(entry.details()).isEqualTo("taken from partner.spain.out by spain over STOMP from"
-                    + " /127.0.0.1:40000 at " + T.plusSeconds(5));
+            assertThat(entry.details()).isEqualTo(details(T.plusSeconds(5)));
         });
         assertThat(broker.messageCount(PartnerCollections.QUEUE)).isZero();
     }
@@ -263,11 +262,8 @@ class CollectedMessagesTest {
 
         assertThat(new JdbcTemplate(dataSource).queryForList("select details from audit_record"
                 + " where event = 'OUTBOUND_COLLECTED' order by seq", String.class)).containsExactly(
-                        "taken from partner.spain.out by spain over STOMP from /127.0.0.1:40000 at " + T.plusSeconds(5),
-                        "taken from partner.spain.out by spain over STOMP from /127.0.0.1:40000 at " + T.plusSeconds(5),
-                        "taken from partner.spain.out by spain over STOMP from /127.0.0.1:40000 at " + T.plusSeconds(9),
-                        "taken from partner.spain.out by spain over STOMP from /127.0.0.1:40000 at "
-                                + T.plusSeconds(5));
+                        details(T.plusSeconds(5)), details(T.plusSeconds(5)), details(T.plusSeconds(9)),
+                        details(T.plusSeconds(5)));
         assertThat(broker.messageCount(PartnerCollections.QUEUE)).isZero();
 
         took("m-1", "spain", T.plusSeconds(9));
@@ -286,6 +282,11 @@ class CollectedMessagesTest {
         took("m-2", "spain", T.plusSeconds(5));
         took("m-2", "spain", T.plusSeconds(9));
         took("m-9", "spain", T.plusSeconds(5));
+    }
+
+    /** The details of the collection record of a note of {@link #took}, taken by spain {@code at}. */
+    private static String details(Instant at) {
+        return "taken from partner.spain.out by spain over STOMP from /127.0.0.1:40000 at " + at;
     }
 
     /** An audit trail in the test's database, its records timed at {@code T}. */
