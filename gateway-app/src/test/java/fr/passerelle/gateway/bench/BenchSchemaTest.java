@@ -30,13 +30,13 @@ class BenchSchemaTest {
             schema = bench.schema();
             assertThat(schema).matches(BenchSchema.PREFIX + "[0-9a-f]{16}");
             assertThat(bench.url()).isEqualTo(URL + "?currentSchema=" + schema);
-            assertThat(exists(schema)).isTrue();
+            assertThat(Databases.postgresSchemaExists(schema)).isTrue();
             try (Connection inSchema = DriverManager.getConnection(bench.url(), USER, "");
                  Statement statement = inSchema.createStatement()) {
                 statement.execute("create table t (id int)");
             }
         }
-        assertThat(exists(schema)).isFalse();
+        assertThat(Databases.postgresSchemaExists(schema)).isFalse();
     }
 
     /** A killed run's schema is unlocked: the next run drops it. A running one's is locked: it stays. */
@@ -49,9 +49,9 @@ class BenchSchemaTest {
         try (BenchSchema running = BenchSchema.create(URL, USER, "");
              BenchSchema next = BenchSchema.create(URL, USER, "")) {
             assertThat(running.swept()).contains(killed);
-            assertThat(exists(killed)).isFalse();
+            assertThat(Databases.postgresSchemaExists(killed)).isFalse();
             assertThat(next.swept()).doesNotContain(running.schema());
-            assertThat(exists(running.schema())).isTrue();
+            assertThat(Databases.postgresSchemaExists(running.schema())).isTrue();
         }
     }
 
@@ -74,9 +74,9 @@ class BenchSchemaTest {
             try (BenchSchema bench = BenchSchema.create(URL, account, "")) {
                 assertThat(bench.swept()).doesNotContain(other);
                 assertThat(bench.notSwept()).hasEntrySatisfying(other, why -> assertThat(why).contains("owner"));
-                assertThat(exists(bench.schema())).isTrue();
+                assertThat(Databases.postgresSchemaExists(bench.schema())).isTrue();
             }
-            assertThat(exists(other)).isTrue();
+            assertThat(Databases.postgresSchemaExists(other)).isTrue();
         } finally {
             execute("drop schema if exists " + other + " cascade");
             execute("revoke create on database " + database + " from " + account);
@@ -105,17 +105,6 @@ class BenchSchemaTest {
 
     private static String hex(int digits) {
         return UUID.randomUUID().toString().replace("-", "").substring(0, digits);
-    }
-
-    private static boolean exists(String schema) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(URL, USER, "");
-             var query = connection.prepareStatement("select count(*) from pg_namespace where nspname = ?")) {
-            query.setString(1, schema);
-            try (var row = query.executeQuery()) {
-                row.next();
-                return row.getInt(1) == 1;
-            }
-        }
     }
 
     private static void execute(String sql) throws SQLException {

@@ -4,6 +4,8 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -119,6 +121,19 @@ public enum Databases {
             unreachable(e);
         }
         return schema;
+    }
+
+    /** Whether the test PostgreSQL has a schema of this name. */
+    public static boolean postgresSchemaExists(String schema) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(POSTGRES_URL, POSTGRES_USER, "");
+             PreparedStatement query = connection.prepareStatement(
+                     "select count(*) from pg_namespace where nspname = ?")) {
+            query.setString(1, schema);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getInt(1) == 1;
+            }
+        }
     }
 
     /**
